@@ -1,0 +1,91 @@
+import Yams
+
+/// Reads the intent files of a directory (format in intents/README.md).
+public enum IntentsLoader {
+    public static let tablesFileName = "normalization.yaml"
+
+    /// `files` are (path, text) pairs; the one named normalization.yaml holds the shared tables.
+    public static func load(files: [(path: String, text: String)]) throws(ValidationError) -> IntentSet {
+        var diagnostics: [Diagnostic] = []
+        var intents: [Intent] = []
+        var tables = NormalizationTables()
+        var firstIntentLine: [String: SourceLine] = [:]
+        for (path, text) in files.sorted(by: { $0.path < $1.path }) {
+            var reader = YAMLReader(file: path)
+            if path.hasSuffix("/" + tablesFileName) || path == tablesFileName {
+                if let root = reader.compose(text) { tables = readTables(root, &reader) }
+            } else if let root = reader.compose(text) {
+                for intent in readIntents(root, &reader) {
+                    if let first = firstIntentLine[intent.id] {
+                        reader.log.add(intent.source.line, "duplicate intent id '\(intent.id)' (first defined at \(first.file):\(first.line))")
+                    } else {
+                        firstIntentLine[intent.id] = intent.source
+                        intents.append(intent)
+                    }
+                }
+            }
+            diagnostics += reader.log.items
+        }
+        guard diagnostics.isEmpty else { throw ValidationError(diagnostics) }
+        return IntentSet(intents: intents, tables: tables)
+    }
+
+    private static func readIntents(_ root: Yams.Node, _ r: inout YAMLReader) -> [Intent] {
+        guard let top = r.mapping(root, allowed: ["intents"], what: "an intents file") else { return [] }
+        var result: [Intent] = []
+        for node in r.sequence(top["intents"], what: "intents") {
+            let keys: Set = ["id", "destination", "keywords", "synonyms", "weak", "exclude", "answer"]
+            guard let f = r.mapping(node, allowed: keys, what: "an intent"),
+                  let id = r.string(f, "id", in: node, what: "an intent") else { continue }
+            let what = "intent '\(id)'"
+            let destination = r.string(f, "destination", in: node, what: what)
+            let answer = r.localized(f["answer"], in: node, key: "answer", what: what)
+            var terms: [Term] = []
+            for key in ["keywords", "synonyms", "weak"] {
+                for (language, word, line) in r.wordLists(f[key], what: "\(key) of \(what)") {
+                    terms.append(Term(text: word, language: language, strength: key == "weak" ? .weak : .keyword,
+                                      source: SourceLine(file: r.log.file, line: line)))
+                }
+            }
+            if !terms.contains(where: { $0.strength == .keyword }) {
+                r.fail(node, "\(what) has no keywords")
+            }
+            let exclusions = r.wordLists(f["exclude"], what: "exclude of \(what)").map {
+                Term(text: $0.1, language: $0.0, strength: .keyword, source: SourceLine(file: r.log.file, line: $0.2))
+            }
+            guard let destination, let answer else { continue }
+            result.append(Intent(id: id, destination: destination, terms: terms, exclusions: exclusions, answer: answer,
+                                 source: SourceLine(file: r.log.file, line: YAMLReader.line(node))))
+        }
+        return result
+    }
+
+    private static func readTables(_ root: Yams.Node, _ r: inout YAMLReader) -> NormalizationTables {
+        var tables = NormalizationTables()
+        guard let top = r.mapping(root, allowed: ["ambiguous", "negation", "out_of_scope"], what: "the normalisation tables") else {
+            return tables
+        }
+        let file = r.log.file
+        let source = { (line: Int) in SourceLine(file: file, line: line) }
+        for node in r.sequence(top["ambiguous"], what: "ambiguous") {
+            guard let f = r.mapping(node, allowed: ["term", "candidates"], what: "an ambiguous term"),
+                  let term = r.string(f, "term", in: node, what: "an ambiguous term") else { continue }
+            let candidates = r.sequence(f["candidates"], what: "candidates of '\(term)'").compactMap(\.string)
+            if candidates.count < 2 {
+                r.fail(f["candidates"] ?? node, "ambiguous term '\(term)' needs at least two candidates")
+                continue
+            }
+            let language: Language = term.unicodeScalars.allSatisfy(\.isASCII) ? .en : .zh
+            tables.ambiguous.append(AmbiguousTerm(
+                term: Term(text: term, language: language, strength: .keyword, source: source(YAMLReader.line(node))),
+                candidates: candidates))
+        }
+        tables.negation = r.wordLists(top["negation"], what: "negation").map {
+            Term(text: $0.1, language: $0.0, strength: .keyword, source: source($0.2))
+        }
+        tables.outOfScope = r.wordLists(top["out_of_scope"], what: "out_of_scope").map {
+            Term(text: $0.1, language: $0.0, strength: .keyword, source: source($0.2))
+        }
+        return tables
+    }
+}

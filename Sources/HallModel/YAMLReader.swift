@@ -1,0 +1,150 @@
+import Yams
+
+/// Typed reading of a composed YAML tree that records `file:line` problems instead of
+/// stopping at the first one, so a staff edit is reported whole.
+struct YAMLReader {
+    var log: DiagnosticLog
+
+    init(file: String) { log = DiagnosticLog(file: file) }
+
+    /// Parses the text; a syntax error becomes a diagnostic and the result is nil.
+    mutating func compose(_ text: String) -> Yams.Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            switch error {
+            case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+                let .composer(context, problem, mark, _):
+                let where_ = context.map { " \($0.text)" } ?? ""
+                log.add(mark.line, "YAML syntax error: \(problem)\(where_)")
+            case let .reader(problem, _, _, _):
+                log.add(1, "YAML syntax error: \(problem)")
+            default:
+                log.add(1, "YAML syntax error: \(error)")
+            }
+            return nil
+        } catch {
+            log.add(1, "YAML syntax error: \(error)")
+            return nil
+        }
+    }
+
+    static func line(_ node: Yams.Node) -> Int { node.mark?.line ?? 1 }
+
+    mutating func fail(_ node: Yams.Node, _ message: String) {
+        log.add(Self.line(node), message)
+    }
+
+    /// A mapping's entries by key; unknown keys and duplicates are reported.
+    mutating func mapping(_ node: Yams.Node, allowed: Set<String>, what: String) -> [String: Yams.Node]? {
+        guard case let .mapping(mapping) = node else {
+            fail(node, "\(what) must be a mapping")
+            return nil
+        }
+        var result: [String: Yams.Node] = [:]
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.string else {
+                fail(keyNode, "\(what) has a key that is not text")
+                continue
+            }
+            if !allowed.contains(key) {
+                fail(keyNode, "unknown key '\(key)' in \(what) (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+            } else if result[key] != nil {
+                fail(keyNode, "key '\(key)' appears twice in \(what)")
+            } else {
+                result[key] = value
+            }
+        }
+        return result
+    }
+
+    mutating func sequence(_ node: Yams.Node?, what: String) -> [Yams.Node] {
+        guard let node else { return [] }
+        if case .scalar = node, node.null != nil { return [] }
+        guard case let .sequence(sequence) = node else {
+            fail(node, "\(what) must be a list")
+            return []
+        }
+        return Array(sequence)
+    }
+
+    mutating func string(_ fields: [String: Yams.Node], _ key: String, in parent: Yams.Node, what: String, required: Bool = true) -> String? {
+        guard let node = fields[key] else {
+            if required { fail(parent, "\(what) is missing '\(key)'") }
+            return nil
+        }
+        guard case .scalar = node, let text = node.string, !text.isEmpty else {
+            fail(node, "'\(key)' of \(what) must be non-empty text")
+            return nil
+        }
+        return text
+    }
+
+    mutating func number(_ fields: [String: Yams.Node], _ key: String, what: String) -> Double? {
+        guard let node = fields[key] else { return nil }
+        guard let value = node.float ?? node.int.map(Double.init), value.isFinite else {
+            fail(node, "'\(key)' of \(what) must be a number")
+            return nil
+        }
+        return value
+    }
+
+    mutating func bool(_ fields: [String: Yams.Node], _ key: String, what: String) -> Bool? {
+        guard let node = fields[key] else { return nil }
+        guard let value = node.bool else {
+            fail(node, "'\(key)' of \(what) must be true or false")
+            return nil
+        }
+        return value
+    }
+
+    mutating func point(_ node: Yams.Node?, what: String) -> Point? {
+        guard let node else { return nil }
+        let items = sequence(node, what: "'at' of \(what)")
+        let values = items.compactMap { $0.float ?? $0.int.map(Double.init) }
+        guard items.count == 2, values.count == 2, values.allSatisfy(\.isFinite) else {
+            fail(node, "'at' of \(what) must be [x, y] in metres")
+            return nil
+        }
+        return Point(x: values[0], y: values[1])
+    }
+
+    /// `{zh: ..., en: ...}`; both languages are required.
+    mutating func localized(_ node: Yams.Node?, in parent: Yams.Node, key: String, what: String) -> LocalizedText? {
+        guard let node else {
+            fail(parent, "\(what) is missing '\(key)' ({zh: ..., en: ...})")
+            return nil
+        }
+        guard let fields = mapping(node, allowed: ["zh", "en"], what: "'\(key)' of \(what)") else { return nil }
+        let zh = string(fields, "zh", in: node, what: "'\(key)' of \(what)")
+        let en = string(fields, "en", in: node, what: "'\(key)' of \(what)")
+        guard let zh, let en else { return nil }
+        return LocalizedText(zh: zh, en: en)
+    }
+
+    /// `{zh: [..], en: [..]}` lists of words, each with its line.
+    mutating func wordLists(_ node: Yams.Node?, what: String) -> [(Language, String, Int)] {
+        guard let node else { return [] }
+        guard let fields = mapping(node, allowed: ["zh", "en"], what: what) else { return [] }
+        var words: [(Language, String, Int)] = []
+        for language in Language.allCases {
+            for item in sequence(fields[language.rawValue], what: "\(what).\(language.rawValue)") {
+                guard case .scalar = item, let word = item.string, !word.trimmingWhitespace().isEmpty else {
+                    fail(item, "\(what).\(language.rawValue) must list non-empty words")
+                    continue
+                }
+                words.append((language, word.trimmingWhitespace(), Self.line(item)))
+            }
+        }
+        return words
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

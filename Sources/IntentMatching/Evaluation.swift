@@ -1,0 +1,213 @@
+import HallModel
+
+/// One keyword occurrence in a question and what became of it.
+public struct KeywordHit: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable {
+        case counted
+        /// Inside a longer keyword that was found at the same place.
+        case covered
+        /// A negation cue shortly before it in the same clause ("不办社保").
+        case negated
+        /// Its intent was ruled out by one of the intent's exclusion words.
+        case excluded
+        /// A homophone hit on a span an exact keyword already explains.
+        case overlapsExact
+        /// An English word found inside a longer word.
+        case notAWord
+    }
+
+    var pattern: Int32
+    public var start: Int
+    public var end: Int
+    public var viaPinyin: Bool
+    public var status: Status
+}
+
+/// Buffers reused across questions so the hot path does not allocate.
+public struct MatchScratch: Sendable {
+    var text: [UInt32] = []
+    var syllables: [UInt32] = []
+    var raw: [KeywordAutomaton.Match] = []
+    var hits: [KeywordHit] = []
+    var scores: [Float] = []
+    var negatedIntent: [Bool] = []
+    var excludedIntent: [Bool] = []
+    var weakOnly: [Bool] = []
+    var outOfScope: Float = 0
+    var window: Int?
+    var language: Language = .zh
+
+    public init() {
+        text.reserveCapacity(128)
+        syllables.reserveCapacity(128)
+        raw.reserveCapacity(32)
+        hits.reserveCapacity(32)
+    }
+}
+
+extension IntentMatcher {
+    @inline(__always)
+    static func isWordScalar(_ c: UInt32) -> Bool {
+        (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
+    }
+
+    /// Finds and judges every keyword hit, and sums the scores per intent.
+    func evaluate(_ query: String, _ s: inout MatchScratch) {
+        normalizer.normalize(query, into: &s.text)
+        var letters = 0
+        var han = 0
+        for c in s.text {
+            if c >= 0x61 && c <= 0x7A { letters += 1 } else if c >= 0x3400 && c <= 0x9FFF { han += 1 }
+        }
+        s.language = letters > han * 2 ? .en : .zh
+        s.window = WindowReference.find(in: s.text)
+
+        s.raw.removeAll(keepingCapacity: true)
+        s.hits.removeAll(keepingCapacity: true)
+        s.text.withUnsafeBufferPointer { exact.scan($0, into: &s.raw) }
+        for m in s.raw {
+            let p = patterns[Int(m.pattern)]
+            let start = Int(m.end) - p.text.count
+            var status = KeywordHit.Status.counted
+            if p.isWord {
+                let before = start > 0 ? s.text[start - 1] : 0
+                var after = Int(m.end) < s.text.count ? s.text[Int(m.end)] : 0
+                // A plural is still the word: "toilets", "passports".
+                if after == 0x73, Int(m.end) + 1 >= s.text.count || !Self.isWordScalar(s.text[Int(m.end) + 1]) { after = 0 }
+                if Self.isWordScalar(before) || Self.isWordScalar(after) { status = .notAWord }
+            }
+            s.hits.append(KeywordHit(pattern: m.pattern, start: start, end: Int(m.end), viaPinyin: false, status: status))
+        }
+        let exactCount = s.hits.count
+
+        // Homophone repair: toneless pinyin over the same positions.
+        s.syllables.removeAll(keepingCapacity: true)
+        let hanzi = normalizer.hanzi
+        for c in s.text { s.syllables.append(syllableClass[Int(hanzi.syllable(c))]) }
+        s.raw.removeAll(keepingCapacity: true)
+        s.syllables.withUnsafeBufferPointer { pinyin.scan($0, into: &s.raw) }
+        for m in s.raw {
+            let id = pinyinPatterns[Int(m.pattern)]
+            let keyword = patterns[Int(id)].text
+            let end = Int(m.end)
+            let start = end - keyword.count
+            var same = 0
+            for k in 0..<keyword.count where s.text[start + k] == keyword[k] { same += 1 }
+            // Exact occurrences are already hits; a slip keeps at least half the characters.
+            guard same < keyword.count, same * 2 >= keyword.count else { continue }
+            var status = KeywordHit.Status.counted
+            for h in 0..<exactCount where s.hits[h].status == .counted && s.hits[h].start < end && start < s.hits[h].end {
+                if patterns[Int(s.hits[h].pattern)].roles.contains(where: \.isMeaningful) {
+                    status = .overlapsExact
+                    break
+                }
+            }
+            s.hits.append(KeywordHit(pattern: id, start: start, end: end, viaPinyin: true, status: status))
+        }
+
+        // Characters explained by a longer keyword are not evidence for a shorter one that
+        // shares them: inside it ("保险" in "医疗保险", the cue "不" in "不动产") or, between
+        // two destination words, overlapping it ("休息区" against "母婴休息" in "母婴休息区").
+        // Equal lengths keep both.
+        for i in s.hits.indices where s.hits[i].status == .counted {
+            let a = s.hits[i]
+            let aPoints = patterns[Int(a.pattern)].roles.contains(where: \.isMeaningful)
+            for j in s.hits.indices where j != i && s.hits[j].status == .counted {
+                let b = s.hits[j]
+                guard (b.end - b.start) > (a.end - a.start), b.start < a.end, a.start < b.end else { continue }
+                let inside = b.start <= a.start && a.end <= b.end
+                if inside || (aPoints && patterns[Int(b.pattern)].roles.contains(where: \.isMeaningful)) {
+                    s.hits[i].status = .covered
+                    break
+                }
+            }
+        }
+        applyNegation(&s)
+        score(&s)
+    }
+
+    /// A cue cancels the hits that follow it closely in the same clause.
+    private func applyNegation(_ s: inout MatchScratch) {
+        for c in s.hits.indices where s.hits[c].status == .counted && !s.hits[c].viaPinyin {
+            guard patterns[Int(s.hits[c].pattern)].roles.contains(.negation) else { continue }
+            let cueEnd = s.hits[c].end
+            let isEnglishCue = s.text[cueEnd - 1] < 0x80
+            let reach = isEnglishCue ? tuning.negationReach * 4 : tuning.negationReach
+            for h in s.hits.indices where s.hits[h].status == .counted && s.hits[h].start >= cueEnd {
+                guard s.hits[h].start - cueEnd <= reach else { continue }
+                let between = s.text[cueEnd..<s.hits[h].start]
+                // Chinese clauses end at punctuation (a space after normalisation).
+                if !isEnglishCue && between.contains(TextNormalizer.space) { continue }
+                // A negated word neither counts nor excludes: "不办驾照，办身份证".
+                if patterns[Int(s.hits[h].pattern)].roles.contains(where: { $0.isMeaningful || $0.isExclusion }) {
+                    s.hits[h].status = .negated
+                }
+            }
+        }
+    }
+
+    private func score(_ s: inout MatchScratch) {
+        let n = intentIDs.count
+        if s.scores.count != n {
+            s.scores = .init(repeating: 0, count: n)
+            s.negatedIntent = .init(repeating: false, count: n)
+            s.excludedIntent = .init(repeating: false, count: n)
+            s.weakOnly = .init(repeating: true, count: n)
+        } else {
+            for i in 0..<n {
+                s.scores[i] = 0
+                s.negatedIntent[i] = false
+                s.excludedIntent[i] = false
+                s.weakOnly[i] = true
+            }
+        }
+        s.outOfScope = 0
+        // Exclusions look at every occurrence, covered or not: "房屋买卖公证处" is a notary matter.
+        for hit in s.hits where !hit.viaPinyin && hit.status != .notAWord && hit.status != .negated {
+            for case let .exclusion(intent) in patterns[Int(hit.pattern)].roles {
+                s.excludedIntent[Int(intent)] = true
+            }
+        }
+        for h in s.hits.indices {
+            let hit = s.hits[h]
+            let pattern = patterns[Int(hit.pattern)]
+            let factor: Float = hit.viaPinyin ? tuning.homophoneFactor : 1
+            for role in pattern.roles {
+                switch role {
+                case let .term(intent, weak):
+                    if hit.status == .negated { s.negatedIntent[Int(intent)] = true }
+                    guard hit.status == .counted else { continue }
+                    if s.excludedIntent[Int(intent)] {
+                        s.hits[h].status = .excluded
+                        continue
+                    }
+                    s.scores[Int(intent)] += pattern.weight * factor * (weak ? tuning.weakFactor : 1)
+                    if !weak { s.weakOnly[Int(intent)] = false }
+                case let .ambiguous(k):
+                    guard hit.status == .counted else { continue }
+                    for intent in ambiguousCandidates[Int(k)] where !s.excludedIntent[Int(intent)] {
+                        s.scores[Int(intent)] += pattern.weight * tuning.ambiguousFactor
+                    }
+                case .outOfScope:
+                    if hit.status == .counted { s.outOfScope += pattern.weight }
+                case .negation, .exclusion:
+                    break
+                }
+            }
+        }
+    }
+}
+
+extension IntentMatcher.Role {
+    var isExclusion: Bool {
+        if case .exclusion = self { true } else { false }
+    }
+
+    /// Roles that point at a destination (as opposed to cues and exclusions).
+    var isMeaningful: Bool {
+        switch self {
+        case .term, .ambiguous: true
+        case .negation, .outOfScope, .exclusion: false
+        }
+    }
+}

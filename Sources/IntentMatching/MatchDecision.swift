@@ -1,0 +1,55 @@
+import HallModel
+
+/// What the matcher decided for one question.
+public struct MatchDecision: Sendable, Hashable {
+    public enum Outcome: String, Sendable, Hashable, Codable {
+        /// One destination is clearly best.
+        case route
+        /// Two or more destinations are close: ask the visitor.
+        case clarify
+        /// Nothing fits: send the visitor to the consultation desk.
+        case fallback
+    }
+
+    /// Which rule decided; shown by `hallctl explain` and counted in metrics.
+    public enum Rule: Sendable, Hashable {
+        case windowNumber(Int)
+        case unknownWindow(Int)
+        case clearWinner
+        case closeScores
+        case ambiguousTerm
+        case outOfScope
+        case onlyNegated
+        case tooWeak
+        case nothingMatched
+
+        public var summary: String {
+            switch self {
+            case .windowNumber(let n): "window \(n) was named"
+            case .unknownWindow(let n): "window \(n) was named, but the hall has no such window"
+            case .clearWinner: "one destination scored clearly above the others"
+            case .closeScores: "two or more destinations scored within the clarify margin"
+            case .ambiguousTerm: "only a word that fits several destinations was said"
+            case .outOfScope: "an out-of-scope topic outweighed every intent"
+            case .onlyNegated: "every destination mentioned was negated"
+            case .tooWeak: "only weak hints matched, below the route threshold"
+            case .nothingMatched: "no keyword matched"
+            }
+        }
+    }
+
+    public var outcome: Outcome
+    /// With `route`: the destination id.
+    public var destination: String?
+    /// With `route` by an intent: that intent's id (nil for a window number).
+    public var intent: String?
+    /// With `clarify`: destination ids, best first.
+    public var candidates: [String]
+    /// 0...1: the winner's share of the evidence.
+    public var confidence: Double
+    /// The visitor's language, guessed from the question's script.
+    public var language: Language
+    public var rule: Rule
+    /// A keyword was found only through a homophone (toneless pinyin) repair.
+    public var usedHomophones: Bool
+}

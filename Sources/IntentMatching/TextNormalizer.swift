@@ -1,0 +1,73 @@
+/// Turns what a visitor said into the form keywords are written in: half-width, lower
+/// case, simplified characters, punctuation as single spaces, Chinese numerals in window
+/// references as digits. Pure; the same code normalises keywords and questions.
+public struct TextNormalizer: Sendable {
+    static let space: UInt32 = 0x20
+    /// Marks a scalar that normalisation drops (an apostrophe inside "driver's").
+    static let dropped: UInt32 = 0
+
+    let hanzi: HanziTable
+
+    public init(hanzi: HanziTable = .shared) {
+        self.hanzi = hanzi
+    }
+
+    /// ASCII after folding: letters lower-cased, digits kept, "'" dropped, the rest a space.
+    private static let asciiFold: [UInt32] = (0..<128).map { c -> UInt32 in
+        switch c {
+        case 0x30...0x39, 0x61...0x7A: UInt32(c)
+        case 0x41...0x5A: UInt32(c + 0x20)
+        case 0x27: dropped
+        default: space
+        }
+    }
+
+    @inline(__always)
+    func fold(_ scalar: UInt32) -> UInt32 {
+        var c = scalar
+        if c >= 0xFF01 && c <= 0xFF5E { c -= 0xFEE0 }  // full-width forms
+        if c < 0x80 { return Self.asciiFold[Int(c)] }
+        if c >= 0x3400 && c <= 0x9FFF { return hanzi.simplified(c) }
+        if Self.isSeparator(c) { return Self.space }
+        return c
+    }
+
+    /// Punctuation, symbols and spaces outside ASCII: general punctuation, CJK symbols and
+    /// punctuation, vertical and small forms, half- and full-width punctuation, Latin-1 signs.
+    @inline(__always)
+    static func isSeparator(_ c: UInt32) -> Bool {
+        (c >= 0x80 && c <= 0xBF) || (c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F)
+            || (c >= 0xFE10 && c <= 0xFE6F) || (c >= 0xFF00 && c <= 0xFF65) || c == 0xFEFF
+            || (c >= 0x1F000 && c <= 0x1FAFF)  // emoji and pictographs
+    }
+
+    /// Normalises into `output` (cleared first): separators collapsed, ends trimmed.
+    public func normalize(_ text: String, into output: inout [UInt32]) {
+        output.removeAll(keepingCapacity: true)
+        for scalar in text.unicodeScalars {
+            let c = fold(scalar.value)
+            if c == Self.dropped { continue }
+            if c == Self.space && (output.isEmpty || output.last == Self.space) { continue }
+            output.append(c)
+        }
+        if output.last == Self.space { output.removeLast() }
+        ChineseNumerals.rewriteWindowNumbers(&output)
+    }
+
+    public func normalize(_ text: String) -> [UInt32] {
+        var output: [UInt32] = []
+        output.reserveCapacity(text.unicodeScalars.count)
+        normalize(text, into: &output)
+        return output
+    }
+
+    public func normalizedString(_ text: String) -> String {
+        Self.string(normalize(text))
+    }
+
+    static func string<C: Collection>(_ scalars: C) -> String where C.Element == UInt32 {
+        var s = String.UnicodeScalarView()
+        for c in scalars { if let u = Unicode.Scalar(c) { s.append(u) } }
+        return String(s)
+    }
+}

@@ -1,0 +1,63 @@
+/// Finds a window number in a normalised question: "30号窗口", "30号", "窗口30",
+/// "第30个窗口", "window 30", "counter 30". Numerals are already digits.
+enum WindowReference {
+    static let hao: UInt32 = 0x53F7      // 号
+    static let chuang: UInt32 = 0x7A97   // 窗
+    static let kou: UInt32 = 0x53E3      // 口
+    static let di: UInt32 = 0x7B2C       // 第
+    static let ge: UInt32 = 0x4E2A       // 个
+    static let gui: UInt32 = 0x67DC      // 柜
+    /// After "N号", these make it something else: a floor, a line, a gate, a hall, a road, a car.
+    static let notAWindow: Set<UInt32> = [0x697C, 0x7EBF, 0x95E8, 0x5385, 0x8DEF, 0x8F66, 0x9662, 0x5EA7, 0x70B9]
+    static let englishNouns: [[UInt32]] = ["window", "counter", "desk"].map { $0.unicodeScalars.map(\.value) }
+
+    @inline(__always)
+    static func isDigit(_ c: UInt32) -> Bool { c >= 0x30 && c <= 0x39 }
+
+    static func find(in text: [UInt32]) -> Int? {
+        var i = 0
+        let n = text.count
+        while i < n {
+            guard isDigit(text[i]) else { i += 1; continue }
+            var j = i
+            var value = 0
+            while j < n && isDigit(text[j]) {
+                value = value * 10 + Int(text[j] - 0x30)
+                j += 1
+                if value > 9999 { break }
+            }
+            let before = i > 0 ? text[i - 1] : 0
+            var k = j
+            if k < n && text[k] == TextNormalizer.space { k += 1 }
+            let after = k < n ? text[k] : 0
+            let afterNext = k + 1 < n ? text[k + 1] : 0
+            if after == hao && !notAWindow.contains(afterNext) { return value }
+            if after == chuang || after == gui || (after == ge && afterNext == chuang) { return value }
+            if before == di, after == ge || after == chuang || after == hao { return value }
+            if before == kou || before == chuang || followsEnglishNoun(text, at: i) { return value }
+            i = j
+        }
+        return nil
+    }
+
+    /// "window 12", "window no 12", "counter #12" (the "#" is already a space).
+    private static func followsEnglishNoun(_ text: [UInt32], at digitStart: Int) -> Bool {
+        var end = digitStart
+        while end > 0 && text[end - 1] == TextNormalizer.space { end -= 1 }
+        for filler in [Array("no".unicodeScalars.map(\.value)), Array("number".unicodeScalars.map(\.value))] {
+            if end >= filler.count && Array(text[(end - filler.count)..<end]) == filler {
+                var e = end - filler.count
+                while e > 0 && text[e - 1] == TextNormalizer.space { e -= 1 }
+                if endsWithNoun(text, at: e) { return true }
+            }
+        }
+        return endsWithNoun(text, at: end)
+    }
+
+    private static func endsWithNoun(_ text: [UInt32], at end: Int) -> Bool {
+        for noun in englishNouns where end >= noun.count {
+            if text[(end - noun.count)..<end].elementsEqual(noun) { return true }
+        }
+        return false
+    }
+}

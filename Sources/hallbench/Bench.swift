@@ -1,0 +1,145 @@
+import Foundation
+import HallAnswers
+import HallModel
+import IntentMatching
+import Wayfinding
+
+// hallbench: the release-mode benchmark for HallGuide's core. One run reports loading,
+// matching, routing and the Python peers on the same machine, so ratios are taken in
+// one sitting. usage: swift run -c release hallbench [--queries TSV] [--peers DIR] [--no-peers]
+
+@main
+struct HallBench {
+    static func main() throws {
+        var queriesPath = "../shared/hall/queries-dev.tsv"
+        var peersPath = "../shared/bench-peers"
+        var runPeers = true
+        var arguments = CommandLine.arguments.dropFirst().makeIterator()
+        while let argument = arguments.next() {
+            switch argument {
+            case "--queries": queriesPath = arguments.next() ?? queriesPath
+            case "--peers": peersPath = arguments.next() ?? peersPath
+            case "--no-peers": runPeers = false
+            default:
+                print("usage: hallbench [--queries TSV] [--peers DIR] [--no-peers]")
+                exit(2)
+            }
+        }
+        #if DEBUG
+        print("warning: a debug build; run `swift run -c release hallbench` for real figures")
+        #endif
+        print("HallGuide benchmark, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())")
+
+        // 1. Load and validate the default hall.
+        let heapBefore = residentBytes()
+        var hall = try Hall.builtIn()
+        let heapHeld = residentBytes() - heapBefore
+        var loadTimes: [Double] = []
+        for _ in 0..<30 {
+            let t0 = now()
+            hall = try Hall.builtIn()
+            loadTimes.append(Double(now() - t0))
+        }
+        print("\n## Load and validate (default hall: \(hall.map.nodes.count) nodes, \(hall.intents.intents.count) intents, \(hall.matcher.keywordsByIntent().reduce(0) { $0 + $1.keywords.count }) keywords)")
+        print("load+validate+compile: median \(String(format: "%.2f", median(loadTimes) / 1e6)) ms, min \(String(format: "%.2f", loadTimes.min()! / 1e6)) ms (30 runs)")
+        print("resident memory added by the first load: \(mb(heapHeld)); automata \(mb(hall.matcher.automatonBytes)) (\(hall.matcher.stateCounts.exact) + \(hall.matcher.stateCounts.pinyin) states); route tables \(mb(hall.router.tableBytes))")
+
+        // 2. The matcher on the labelled questions, single thread.
+        let queries: [String] = (try? String(contentsOfFile: queriesPath, encoding: .utf8))?
+            .split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }
+            .map { String($0.split(separator: "\t", maxSplits: 1)[0]) } ?? []
+        guard !queries.isEmpty else {
+            print("no questions at \(queriesPath); pass --queries FILE")
+            exit(1)
+        }
+        let matcher = hall.matcher
+        var scratch = MatchScratch()
+        var sink = 0
+        var qpsRuns: [Double] = []
+        for _ in 0..<7 {
+            var done = 0
+            let t0 = now()
+            while now() - t0 < 300_000_000 {
+                for q in queries { sink &+= matcher.match(q, scratch: &scratch).candidates.count }
+                done += queries.count
+            }
+            qpsRuns.append(Double(done) / (Double(now() - t0) / 1e9))
+        }
+        let matchLatency = latencies(queries, rounds: 400) { sink &+= matcher.match($0, scratch: &scratch).candidates.count }
+        let ourQPS = median(qpsRuns)
+        print("\n## Matcher (\(queries.count) questions from \(queriesPath), one thread, normalise + exact + homophone + decide)")
+        print("throughput: median \(String(format: "%.0f", ourQPS)) questions/s (7 runs, range \(String(format: "%.0f", qpsRuns.min()!))–\(String(format: "%.0f", qpsRuns.max()!)))")
+        print("per question: p50 \(us(percentile(matchLatency, 50))), p99 \(us(percentile(matchLatency, 99))), max \(us(matchLatency.last!))")
+
+        // Whole answers (match, nearest instance, route, directions text) for context.
+        let answerLatency = latencies(queries, rounds: 50) { q in sink &+= ((try? hall.answer(q, from: "robot-north", scratch: &scratch))?.answer.utf8.count ?? 0) }
+        print("whole answer with directions: p50 \(us(percentile(answerLatency, 50))), p99 \(us(percentile(answerLatency, 99)))")
+
+        // 3. Routes.
+        func routeBench(_ router: Router, pairs: [(Int, Int)]) -> [Double] {
+            latencies(pairs, rounds: 5) { pair in sink &+= router.path(from: pair.0, to: pair.1)?.nodes.count ?? 0 }
+        }
+        var rng = SplitMix64(seed: 42)
+        func randomPairs(_ n: Int, count: Int) -> [(Int, Int)] {
+            (0..<count).map { _ in (Int(rng.next() % UInt64(n)), Int(rng.next() % UInt64(n))) }
+        }
+        let defaultRoutes = routeBench(hall.router, pairs: randomPairs(hall.map.nodes.count, count: 20_000))
+        print("\n## Routes (path lookup: precomputed table walk, node list built)")
+        print("default hall (\(hall.map.nodes.count) nodes): p50 \(us(percentile(defaultRoutes, 50))), p99 \(us(percentile(defaultRoutes, 99)))")
+        let bigYAML = generatedHallYAML(nodes: 2000, seed: 42)
+        var t0 = now()
+        let bigMap = try FloorMapLoader.load(text: bigYAML, file: "generated.yaml")
+        let bigLoad = Double(now() - t0) / 1e6
+        let heapBeforeRouter = residentBytes()
+        t0 = now()
+        let bigRouter = Router(map: bigMap)
+        let precompute = Double(now() - t0) / 1e6
+        let bigHeap = residentBytes() - heapBeforeRouter
+        let bigRoutes = routeBench(bigRouter, pairs: randomPairs(bigMap.nodes.count, count: 20_000))
+        var hops = 0
+        for (a, b) in randomPairs(bigMap.nodes.count, count: 200) { hops += bigRouter.path(from: a, to: b)?.nodes.count ?? 0 }
+        print("generated hall (\(bigMap.nodes.count) nodes, \(bigMap.edges.count / 2) edges): load \(String(format: "%.0f", bigLoad)) ms, all-pairs precompute \(String(format: "%.0f", precompute)) ms, tables \(mb(bigHeap))")
+        print("generated hall: p50 \(us(percentile(bigRoutes, 50))), p99 \(us(percentile(bigRoutes, 99))) (mean path \(hops / 200) nodes)")
+
+        // 4. Peers, same machine, same run.
+        if runPeers, let peers = PeerRunner.locate(peersDirectory: peersPath) {
+            print("\n## Peers (\(peers.python))")
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hallbench-\(getpid())")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            var export: [String: [String]] = [:]
+            for (intent, keywords) in hall.matcher.keywordsByIntent() { export[intent] = keywords }
+            let intentsJSON = dir.appendingPathComponent("intents.json")
+            try JSONSerialization.data(withJSONObject: ["intents": export], options: [.sortedKeys]).write(to: intentsJSON)
+            let queriesFile = dir.appendingPathComponent("queries.txt")
+            try (queries.joined(separator: "\n") + "\n").write(to: queriesFile, atomically: true, encoding: .utf8)
+            if let results = peers.run("intent_peers.py", [intentsJSON.path, queriesFile.path, "--peers", "aho_long,pinyin_aho"]) as? [[String: Any]] {
+                print("| matcher | questions/s | p50 | p99 | ours ÷ peer (questions/s) |")
+                print("|---|---|---|---|---|")
+                print("| HallGuide (Swift) | \(String(format: "%.0f", ourQPS)) | \(us(percentile(matchLatency, 50))) | \(us(percentile(matchLatency, 99))) | 1.0 |")
+                for r in results {
+                    guard let name = r["peer"] as? String, let qps = r["qps_median"] as? Double,
+                          let p50 = r["p50_us"] as? Double, let p99 = r["p99_us"] as? Double else { continue }
+                    print("| \(name) (Python) | \(String(format: "%.0f", qps)) | \(String(format: "%.2f µs", p50)) | \(String(format: "%.2f µs", p99)) | \(String(format: "%.1f", ourQPS / qps)) |")
+                }
+            } else {
+                print("intent peers failed to run")
+            }
+            if let results = peers.run("route_peers.py", ["--nodes", "2000", "--apsp-runs", "1", "--pairs", "1000", "--rounds", "1"]) as? [[String: Any]],
+               let r = results.first, let astar = r["astar_path"] as? [String: Any], let dijkstra = r["bidirectional_dijkstra"] as? [String: Any],
+               let lookup = r["apsp_lookup"] as? [String: Any] {
+                let f = { (d: [String: Any], k: String) in String(format: "%.2f µs", d[k] as? Double ?? .nan) }
+                print("networkx on 2000 nodes: A* p50 \(f(astar, "p50_us")) p99 \(f(astar, "p99_us")); bidirectional Dijkstra p50 \(f(dijkstra, "p50_us")); all-pairs lengths \(String(format: "%.1f s", r["apsp_len_s"] as? Double ?? .nan)) and \(String(format: "%.0f MB", r["apsp_len_rss_mb"] as? Double ?? .nan)), then a length lookup p50 \(f(lookup, "p50_us"))")
+                if let p = astar["p50_us"] as? Double {
+                    print("HallGuide route p50 on 2000 nodes is \(String(format: "%.0f", p * 1000 / percentile(bigRoutes, 50)))× faster than networkx A*")
+                }
+            } else {
+                print("route peers failed to run")
+            }
+        } else if runPeers {
+            print("\n## Peers: skipped (no \(peersPath)/intent_peers.py or no Python with its requirements; see README)")
+        }
+        print("\npeak RSS \(mb(peakRSS())) (checksum \(sink % 10))")
+
+    }
+}

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import HallAnswers
+import HallModel
+import IntentMatching
+import Wayfinding
+
+@main
+struct HallCtl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hallctl",
+        abstract: "HallGuide staff and operations tool: ask, route, explain, validate.",
+        subcommands: [Ask.self, Route.self, Explain.self, Validate.self, ExportDefault.self]
+    )
+}
+
+/// --map and --intents, shared by every command that loads a hall.
+struct HallOptions: ParsableArguments {
+    @Option(name: .long, help: "Floor map YAML file (default: the built-in Changchun hall).")
+    var map: String?
+
+    @Option(name: .long, help: "Directory of intent files (default: the built-in intents).")
+    var intents: String?
+
+    func load() throws -> Hall {
+        do {
+            return try HallFiles.load(map: map, intents: intents)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+func printJSON<T: Encodable>(_ value: T, pretty: Bool = false) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(value)
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
+}
+
+struct Ask: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Answer a visitor's question, or one question a line from stdin with '-'.")
+
+    @OptionGroup var hall: HallOptions
+
+    @Option(help: "Where the visitor asks from: a station, place or node id.")
+    var from = "north-door"
+
+    @Flag(help: "Route without stairs.")
+    var accessible = false
+
+    @Flag(help: "Print the answer contract's JSON object (one line per question).")
+    var json = false
+
+    @Argument(help: "The question, or '-' to read one question per line from stdin.")
+    var query: String
+
+    func run() throws {
+        let hall = try hall.load()
+        let profile: RouteProfile = accessible ? .accessible : .standard
+        var scratch = MatchScratch()
+        let answerOne = { (q: String) throws in
+            let answer: Answer
+            do {
+                answer = try hall.answer(q, from: from, profile: profile, scratch: &scratch)
+            } catch {
+                FileHandle.standardError.write(Data("hallctl: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            if json {
+                try printJSON(answer)
+            } else {
+                let extra = answer.outcome == .clarify ? " [\(answer.candidates.joined(separator: ", "))]" : ""
+                print("\(answer.outcome.rawValue) \(answer.destination ?? "-")\(extra): \(answer.answer)")
+            }
+        }
+        if query == "-" {
+            while let line = readLine(strippingNewline: true) {
+                try answerOne(line)
+            }
+        } else {
+            try answerOne(query)
+        }
+    }
+}
+
+struct Route: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Directions from one place to another.")
+
+    @OptionGroup var hall: HallOptions
+
+    @Argument(help: "Start: a station, place or node id.") var from: String
+    @Argument(help: "Destination place id (window-N for a window).") var to: String
+    @Flag(help: "Route without stairs.") var accessible = false
+    @Flag(help: "Print JSON.") var json = false
+    @Option(help: "Language of the directions: zh or en.") var language = "zh"
+
+    func run() throws {
+        let hall = try hall.load()
+        guard let lang = Language(rawValue: language) else { throw ValidationError("language must be zh or en") }
+        do {
+            let route = try hall.route(from: from, to: to, profile: accessible ? .accessible : .standard, language: lang)
+            if json {
+                try printJSON(route)
+            } else {
+                print("\(route.from) → \(route.to): \(Int(route.metres.rounded())) m, \(route.seconds) s\(accessible ? " (accessible)" : "")")
+                for (i, step) in route.steps.enumerated() { print("  \(i + 1). \(step.text)") }
+                print("  \(route.summary)")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("hallctl: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show how a question was matched and why.")
+
+    @OptionGroup var hall: HallOptions
+    @Argument(help: "The question.") var query: String
+
+    func run() throws {
+        let hall = try hall.load()
+        let e = hall.matcher.explain(query)
+        print("query:      \(e.query)")
+        print("normalised: \(e.normalized)")
+        if let w = e.window { print("window:     \(w)") }
+        print("hits:")
+        if e.hits.isEmpty { print("  (none)") }
+        for hit in e.hits {
+            let how = hit.viaPinyin ? "pinyin \(hit.pinyin ?? "")" : "exact"
+            print("  [\(hit.start)-\(hit.end)) \(hit.keyword)  \(how)  \(hit.roles.joined(separator: "; "))  → \(hit.status.rawValue)  (\(hit.source.file):\(hit.source.line))")
+        }
+        print("scores:")
+        if e.scores.isEmpty { print("  (none)") }
+        for s in e.scores {
+            let flags = (s.negated ? " negated" : "") + (s.excluded ? " excluded" : "")
+            print("  \(s.intent) → \(s.destination): \(String(format: "%.2f", s.score))\(flags)")
+        }
+        if e.outOfScope > 0 { print("  out of scope: \(String(format: "%.2f", e.outOfScope))") }
+        let d = e.decision
+        let target = d.destination ?? (d.candidates.isEmpty ? "-" : d.candidates.joined(separator: " | "))
+        print("decision:   \(d.outcome.rawValue) \(target)  (confidence \(String(format: "%.2f", d.confidence)), language \(d.language.rawValue))")
+        print("rule:       \(d.rule.summary)")
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a floor map and intents; exit 0 when valid, 1 with file:line problems.")
+
+    @OptionGroup var hall: HallOptions
+
+    func run() throws {
+        let loaded = try hall.load()
+        let windows = loaded.map.places.filter { $0.kind == .window }.count
+        print("valid: \(loaded.map.nodes.count) nodes, \(loaded.map.places.count - windows) places, \(windows) windows, \(loaded.map.stations.count) stations, \(loaded.intents.intents.count) intents (data \(loaded.version))")
+    }
+}
+
+struct ExportDefault: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export-default", abstract: "Write the built-in hall's map and intents to a directory, to copy and edit.")
+
+    @Argument(help: "Directory to write maps/ and intents/ into.") var directory: String
+
+    func run() throws {
+        try HallFiles.exportDefault(to: directory)
+        for file in DefaultHall.files { print("\(directory)/\(file.path)") }
+    }
+}

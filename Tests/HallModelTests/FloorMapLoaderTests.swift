@@ -1,0 +1,150 @@
+import HallModel
+import XCTest
+
+/// A small county hall on two floors, joined by stairs and a lift.
+let twoFloorMap = """
+format: 1
+hall:
+  id: county-hall
+  name: {zh: 县政务大厅, en: County Hall}
+levels:
+  - {id: F1, name: {zh: 一层, en: Floor 1}}
+  - {id: F2, name: {zh: 二层, en: Floor 2}}
+areas:
+  - {id: ground, level: F1, name: {zh: 一楼大厅, en: Ground Hall}, rect: [0, 0, 40, 20]}
+nodes:
+  - {id: door, level: F1, at: [20, 0]}
+  - {id: hall, level: F1, at: [20, 10], landmark: {zh: 服务台, en: the service desk}}
+  - {id: stairs-1, level: F1, at: [35, 10]}
+  - {id: lift-1, level: F1, at: [5, 10]}
+  - {id: stairs-2, level: F2, at: [35, 10]}
+  - {id: lift-2, level: F2, at: [5, 10]}
+  - {id: upstairs, level: F2, at: [20, 10]}
+  - {id: window-stand-1, level: F1, at: [20, 15]}
+  - {id: window-stand-2, level: F2, at: [20, 15]}
+edges:
+  - {from: door, to: hall, kind: door}
+  - {from: hall, to: stairs-1}
+  - {from: hall, to: lift-1}
+  - {from: stairs-1, to: stairs-2, kind: stairs, length: 12}
+  - {from: lift-1, to: lift-2, kind: lift, length: 5}
+  - {from: stairs-2, to: upstairs}
+  - {from: lift-2, to: upstairs}
+  - {from: hall, to: window-stand-1}
+  - {from: upstairs, to: window-stand-2}
+places:
+  - {id: front-door, kind: door, name: {zh: 正门, en: the main door}, node: door}
+  - {id: tax, kind: zone, name: {zh: 税务, en: the tax windows}, area: ground}
+  - id: restroom
+    kind: facility
+    name: {zh: 卫生间, en: the restrooms}
+    instances:
+      - {node: lift-1, at: [4, 11]}
+      - {node: upstairs, at: [20, 12]}
+windows:
+  - {number: 1, zone: tax, node: window-stand-1, at: [20, 17]}
+  - {number: 2, zone: tax, node: window-stand-2, at: [20, 17]}
+stations:
+  - {id: robot-door, kind: robot, node: door, facing: north}
+"""
+
+final class FloorMapLoaderTests: XCTestCase {
+    func testValidTwoFloorMapLoads() throws {
+        let map = try FloorMapLoader.load(text: twoFloorMap, file: "county.yaml")
+        XCTAssertEqual(map.levels.count, 2)
+        XCTAssertEqual(map.place("tax")?.windowNumbers, [1, 2])
+        XCTAssertEqual(map.place("window-2")?.zone, "tax")
+        XCTAssertEqual(map.place("restroom")?.spots.count, 2)
+        // Two-way edges become two directed edges; stairs are never accessible.
+        XCTAssertEqual(map.edges.count, 18)
+        XCTAssertEqual(map.edges.filter { $0.kind == .stairs }.map(\.accessible), [false, false])
+        XCTAssertEqual(map.edges.first { $0.kind == .lift }?.length, 5)
+    }
+
+    /// The 1-based line of the first line containing `marker`.
+    func line(of marker: String, in text: String) -> Int {
+        let lines = text.components(separatedBy: "\n")
+        return (lines.firstIndex { $0.contains(marker) } ?? -1) + 1
+    }
+
+    /// Replaces `old` and expects exactly the given problems, each at the line holding its marker.
+    func assertRefused(_ old: String, _ new: String, _ expected: [(marker: String, message: String)],
+                       file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertTrue(twoFloorMap.contains(old), "fixture lacks \(old)", file: file, line: line)
+        let text = twoFloorMap.replacingOccurrences(of: old, with: new)
+        do {
+            _ = try FloorMapLoader.load(text: text, file: "county.yaml")
+            XCTFail("accepted a broken map", file: file, line: line)
+        } catch {
+            let got = error.diagnostics.map(\.description)
+            XCTAssertEqual(got.count, expected.count, "\(got)", file: file, line: line)
+            for (g, e) in zip(got, expected) {
+                let prefix = "county.yaml:\(self.line(of: e.marker, in: text)): \(e.message)"
+                XCTAssertTrue(g.hasPrefix(prefix), "\(g) does not start with \(prefix)", file: file, line: line)
+            }
+        }
+    }
+
+    func testUnknownNodeIsReportedWithItsLine() {
+        assertRefused("{from: hall, to: stairs-1}", "{from: hall, to: stairz-1}",
+                      [("stairz-1", "edge names unknown node 'stairz-1'")])
+    }
+
+    func testDuplicateIDNamesTheFirstDefinition() {
+        assertRefused("{id: upstairs, level: F2, at: [20, 10]}", "{id: hall, level: F2, at: [20, 10]}",
+                      [("{id: hall, level: F2", "duplicate node id 'hall' (first defined at line \(line(of: "{id: hall,", in: twoFloorMap)))"),
+                       ("{from: stairs-2, to: upstairs}", "edge names unknown node 'upstairs'"),
+                       ("{from: lift-2, to: upstairs}", "edge names unknown node 'upstairs'"),
+                       ("{from: upstairs, to: window-stand-2}", "edge names unknown node 'upstairs'"),
+                       ("{node: upstairs, at:", "an instance of place 'restroom' names unknown node 'upstairs'")])
+    }
+
+    func testWindowNumberUsedTwice() {
+        assertRefused("{number: 2, zone: tax", "{number: 1, zone: tax",
+                      [("{number: 1, zone: tax, node: window-stand-2", "duplicate place id 'window-1' (first defined at line \(line(of: "{number: 1,", in: twoFloorMap)))"),
+                       ("{number: 1, zone: tax, node: window-stand-2", "window number 1 is used twice")])
+    }
+
+    func testZeroAndNegativeLengths() {
+        assertRefused("kind: stairs, length: 12", "kind: stairs, length: -3",
+                      [("length: -3", "edge length must be positive, got -3.0")])
+        assertRefused("{id: window-stand-1, level: F1, at: [20, 15]}", "{id: window-stand-1, level: F1, at: [20, 10]}",
+                      [("{from: hall, to: window-stand-1}", "edge 'hall' to 'window-stand-1' has zero length")])
+    }
+
+    func testUnreachablePlace() {
+        // Without the upstairs links, window 2 and nothing else on F2 can be reached.
+        assertRefused("  - {from: stairs-2, to: upstairs}\n  - {from: lift-2, to: upstairs}\n", "",
+                      [("{number: 2,", "place 'window-2' cannot be reached from station 'robot-door'")])
+    }
+
+    func testOneWayEdgeCountsForReachability() {
+        assertRefused("{from: upstairs, to: window-stand-2}", "{from: window-stand-2, to: upstairs, oneway: true}",
+                      [("{number: 2,", "place 'window-2' cannot be reached from station 'robot-door'")])
+    }
+
+    func testYAMLSyntaxErrorHasALine() {
+        let text = twoFloorMap.replacingOccurrences(of: "  - {id: F2, name: {zh: 二层, en: Floor 2}}", with: "  - {id: F2, name: [zh: 二层, en: Floor 2}}")
+        XCTAssertThrowsError(try FloorMapLoader.load(text: text, file: "county.yaml")) { error in
+            let message = (error as! ValidationError).description
+            XCTAssertTrue(message.contains("YAML syntax error"), message)
+            XCTAssertFalse(message.hasPrefix("county.yaml:1:"), "a syntax error should point at its line: \(message)")
+        }
+    }
+
+    func testUnknownKeyAndEdgeBetweenLevelsWithoutLength() {
+        assertRefused("{from: lift-1, to: lift-2, kind: lift, length: 5}", "{from: lift-1, to: lift-2, kind: lift, lenght: 5}",
+                      [("lenght: 5", "edge between levels ('lift-1' to 'lift-2') needs a length"),
+                       ("lenght: 5", "unknown key 'lenght' in an edge")])
+    }
+
+    func testEveryProblemIsReportedAtOnce() {
+        let text = twoFloorMap
+            .replacingOccurrences(of: "{from: hall, to: stairs-1}", with: "{from: hall, to: nowhere}")
+            .replacingOccurrences(of: "{number: 2, zone: tax", with: "{number: 2, zone: taxes")
+        XCTAssertThrowsError(try FloorMapLoader.load(text: text, file: "m.yaml")) { error in
+            let lines = (error as! ValidationError).diagnostics.map(\.line)
+            XCTAssertEqual(lines, [self.line(of: "nowhere", in: text), self.line(of: "zone: taxes", in: text)])
+        }
+    }
+}

@@ -1,0 +1,42 @@
+@testable import IntentMatching
+import XCTest
+
+final class NormalizationTests: XCTestCase {
+    let normalizer = TextNormalizer()
+
+    func testFullWidthCasePunctuationAndTraditional() {
+        XCTAssertEqual(normalizer.normalizedString("護照在哪裡辦理？"), "护照在哪里办理")
+        XCTAssertEqual(normalizer.normalizedString("ＩＤ　Ｃａｒｄ！！"), "id card")
+        XCTAssertEqual(normalizer.normalizedString("  Where's   the TOILET?? "), "wheres the toilet")
+        XCTAssertEqual(normalizer.normalizedString("社保，医保、公积金……"), "社保 医保 公积金")
+        XCTAssertEqual(normalizer.normalizedString("身份証"), "身份证")
+    }
+
+    func testChineseNumeralsInWindowReferences() {
+        XCTAssertEqual(normalizer.normalizedString("三十号窗口怎么走"), "30号窗口怎么走")
+        XCTAssertEqual(normalizer.normalizedString("四十五号窗口"), "45号窗口")
+        XCTAssertEqual(normalizer.normalizedString("十八号"), "18号")
+        XCTAssertEqual(normalizer.normalizedString("第十二个窗口"), "第12个窗口")
+        XCTAssertEqual(normalizer.normalizedString("幺八号窗口"), "18号窗口")
+        XCTAssertEqual(normalizer.normalizedString("１８号窗口"), "18号窗口")
+        XCTAssertEqual(normalizer.normalizedString("一百零二号"), "102号")
+        // Numerals that are not window numbers stay as they are.
+        XCTAssertEqual(normalizer.normalizedString("一个人办三件事"), "一个人办三件事")
+    }
+
+    func testWindowReferences() {
+        func window(_ q: String) -> Int? { WindowReference.find(in: normalizer.normalize(q)) }
+        XCTAssertEqual(window("三十号窗口怎么走"), 30)
+        XCTAssertEqual(window("去33号窗口"), 33)
+        XCTAssertEqual(window("8号"), 8)
+        XCTAssertEqual(window("窗口12在哪"), 12)
+        XCTAssertEqual(window("第十二个窗口"), 12)
+        XCTAssertEqual(window("Where is window 40?"), 40)
+        XCTAssertEqual(window("counter no. 7"), 7)
+        XCTAssertEqual(window("window #9"), 9)
+        XCTAssertNil(window("3号楼怎么走"))
+        XCTAssertNil(window("2号门"))
+        XCTAssertNil(window("我有3个问题"))
+        XCTAssertNil(window("护照"))
+    }
+}
