@@ -37,9 +37,10 @@ let package = Package(
         ),
         .executableTarget(name: "hallbench", dependencies: ["HallAnswers"]),
 
-        .testTarget(name: "HallModelTests", dependencies: ["HallModel"]),
-        .testTarget(name: "IntentMatchingTests", dependencies: ["IntentMatching"]),
-        .testTarget(name: "WayfindingTests", dependencies: ["Wayfinding"]),
-        .testTarget(name: "HallAnswersTests", dependencies: ["HallAnswers"]),
+        .target(name: "HallTestFixtures", path: "Tests/HallTestFixtures"),
+        .testTarget(name: "HallModelTests", dependencies: ["HallModel", "HallTestFixtures"]),
+        .testTarget(name: "IntentMatchingTests", dependencies: ["IntentMatching", "HallTestFixtures"]),
+        .testTarget(name: "WayfindingTests", dependencies: ["Wayfinding", "HallTestFixtures"]),
+        .testTarget(name: "HallAnswersTests", dependencies: ["HallAnswers", "HallTestFixtures"]),
     ]
 )

@@ -1,52 +1,6 @@
 import HallModel
+import HallTestFixtures
 import XCTest
-
-/// A small county hall on two floors, joined by stairs and a lift.
-let twoFloorMap = """
-format: 1
-hall:
-  id: county-hall
-  name: {zh: 县政务大厅, en: County Hall}
-levels:
-  - {id: F1, name: {zh: 一层, en: Floor 1}}
-  - {id: F2, name: {zh: 二层, en: Floor 2}}
-areas:
-  - {id: ground, level: F1, name: {zh: 一楼大厅, en: Ground Hall}, rect: [0, 0, 40, 20]}
-nodes:
-  - {id: door, level: F1, at: [20, 0]}
-  - {id: hall, level: F1, at: [20, 10], landmark: {zh: 服务台, en: the service desk}}
-  - {id: stairs-1, level: F1, at: [35, 10]}
-  - {id: lift-1, level: F1, at: [5, 10]}
-  - {id: stairs-2, level: F2, at: [35, 10]}
-  - {id: lift-2, level: F2, at: [5, 10]}
-  - {id: upstairs, level: F2, at: [20, 10]}
-  - {id: window-stand-1, level: F1, at: [20, 15]}
-  - {id: window-stand-2, level: F2, at: [20, 15]}
-edges:
-  - {from: door, to: hall, kind: door}
-  - {from: hall, to: stairs-1}
-  - {from: hall, to: lift-1}
-  - {from: stairs-1, to: stairs-2, kind: stairs, length: 12}
-  - {from: lift-1, to: lift-2, kind: lift, length: 5}
-  - {from: stairs-2, to: upstairs}
-  - {from: lift-2, to: upstairs}
-  - {from: hall, to: window-stand-1}
-  - {from: upstairs, to: window-stand-2}
-places:
-  - {id: front-door, kind: door, name: {zh: 正门, en: the main door}, node: door}
-  - {id: tax, kind: zone, name: {zh: 税务, en: the tax windows}, area: ground}
-  - id: restroom
-    kind: facility
-    name: {zh: 卫生间, en: the restrooms}
-    instances:
-      - {node: lift-1, at: [4, 11]}
-      - {node: upstairs, at: [20, 12]}
-windows:
-  - {number: 1, zone: tax, node: window-stand-1, at: [20, 17]}
-  - {number: 2, zone: tax, node: window-stand-2, at: [20, 17]}
-stations:
-  - {id: robot-door, kind: robot, node: door, facing: north}
-"""
 
 final class FloorMapLoaderTests: XCTestCase {
     func testValidTwoFloorMapLoads() throws {
@@ -58,7 +12,7 @@ final class FloorMapLoaderTests: XCTestCase {
         // Two-way edges become two directed edges; stairs are never accessible.
         XCTAssertEqual(map.edges.count, 18)
         XCTAssertEqual(map.edges.filter { $0.kind == .stairs }.map(\.accessible), [false, false])
-        XCTAssertEqual(map.edges.first { $0.kind == .lift }?.length, 5)
+        XCTAssertEqual(map.edges.first { $0.kind == .lift }?.length, 20)
     }
 
     /// The 1-based line of the first line containing `marker`.
@@ -133,9 +87,9 @@ final class FloorMapLoaderTests: XCTestCase {
     }
 
     func testUnknownKeyAndEdgeBetweenLevelsWithoutLength() {
-        assertRefused("{from: lift-1, to: lift-2, kind: lift, length: 5}", "{from: lift-1, to: lift-2, kind: lift, lenght: 5}",
-                      [("lenght: 5", "edge between levels ('lift-1' to 'lift-2') needs a length"),
-                       ("lenght: 5", "unknown key 'lenght' in an edge")])
+        assertRefused("{from: lift-1, to: lift-2, kind: lift, length: 20}", "{from: lift-1, to: lift-2, kind: lift, lenght: 20}",
+                      [("lenght: 20", "edge between levels ('lift-1' to 'lift-2') needs a length"),
+                       ("lenght: 20", "unknown key 'lenght' in an edge")])
     }
 
     func testEveryProblemIsReportedAtOnce() {

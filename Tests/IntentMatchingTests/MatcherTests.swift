@@ -1,58 +1,7 @@
 import HallModel
+import HallTestFixtures
 @testable import IntentMatching
 import XCTest
-
-/// A small, independent intent set, so these tests pin the matcher's rules rather than
-/// the default hall's vocabulary.
-let fixtureIntents = """
-intents:
-  - id: passport
-    destination: passport
-    keywords: {zh: [护照, 出入境, 港澳通行证], en: [passport]}
-    answer: {zh: 护照在1号窗口。, en: Passports at window 1.}
-  - id: driving
-    destination: driving
-    keywords: {zh: [驾照, 驾驶证], en: [driving licence, "driver's license"]}
-    weak: {zh: [开车]}
-    answer: {zh: 驾照在2号窗口。, en: Driving licences at window 2.}
-  - id: id-card
-    destination: id-card
-    keywords: {zh: [身份证, 户口], en: [id card]}
-    answer: {zh: 身份证在3号窗口。, en: ID cards at window 3.}
-  - id: social
-    destination: social
-    keywords: {zh: [社保, 养老保险]}
-    answer: {zh: 社保在4号窗口。, en: Social insurance at window 4.}
-  - id: medical
-    destination: medical
-    keywords: {zh: [医保, 医疗保险, 报销]}
-    answer: {zh: 医保在5号窗口。, en: Medical insurance at window 5.}
-  - id: housing
-    destination: housing
-    keywords: {zh: [房屋买卖, 二手房]}
-    exclude: {zh: [公证]}
-    answer: {zh: 房屋交易在6号窗口。, en: Housing at window 6.}
-  - id: notary
-    destination: notary
-    keywords: {zh: [公证, 公证处]}
-    answer: {zh: 公证在7号窗口。, en: Notary at window 7.}
-  - id: restroom
-    destination: restroom
-    keywords: {zh: [厕所, 卫生间], en: [toilet, restroom]}
-    answer: {zh: 卫生间在两侧。, en: Restrooms are on both sides.}
-"""
-
-let fixtureTables = """
-ambiguous:
-  - {term: 保险, candidates: [social, medical]}
-  - {term: 办证, candidates: [passport, driving, id-card]}
-negation:
-  zh: [不办, 不是, 不要]
-  en: [not, "don't"]
-out_of_scope:
-  zh: [天气, 下雨, 唱歌, 结婚登记]
-  en: [weather]
-"""
 
 func fixtureMatcher(windows: Set<Int> = Set(1...10)) throws -> IntentMatcher {
     let set = try IntentsLoader.load(files: [("fixture/intents.yaml", fixtureIntents), ("fixture/normalization.yaml", fixtureTables)])
