@@ -14,6 +14,8 @@ public struct KeywordHit: Sendable, Hashable {
         case overlapsExact
         /// An English word found inside a longer word.
         case notAWord
+        /// A negation cue inside an A-not-A question ("是不是"), which negates nothing.
+        case question
     }
 
     var pattern: Int32
@@ -46,6 +48,8 @@ public struct MatchScratch: Sendable {
 }
 
 extension IntentMatcher {
+    static let bu: UInt32 = 0x4E0D  // 不
+
     @inline(__always)
     static func isWordScalar(_ c: UInt32) -> Bool {
         (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
@@ -130,6 +134,13 @@ extension IntentMatcher {
     private func applyNegation(_ s: inout MatchScratch) {
         for c in s.hits.indices where s.hits[c].status == .counted && !s.hits[c].viaPinyin {
             guard patterns[Int(s.hits[c].pattern)].roles.contains(.negation) else { continue }
+            // "是不是", "要不要", "需不需要" ask a yes-no question; they negate nothing.
+            let cueStart = s.hits[c].start
+            if cueStart > 0, s.text[cueStart] == Self.bu, cueStart + 1 < s.text.count,
+               s.text[cueStart - 1] == s.text[cueStart + 1] {
+                s.hits[c].status = .question
+                continue
+            }
             let cueEnd = s.hits[c].end
             let isEnglishCue = s.text[cueEnd - 1] < 0x80
             let reach = isEnglishCue ? tuning.negationReach * 4 : tuning.negationReach

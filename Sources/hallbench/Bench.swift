@@ -31,8 +31,11 @@ struct HallBench {
         print("HallGuide benchmark, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())")
 
         // 1. Load and validate the default hall.
+        // The first load in a process also decodes the character tables: that is start-up.
         let heapBefore = residentBytes()
+        let coldStart = now()
         var hall = try Hall.builtIn()
+        let coldLoad = Double(now() - coldStart)
         let heapHeld = residentBytes() - heapBefore
         var loadTimes: [Double] = []
         for _ in 0..<30 {
@@ -41,7 +44,25 @@ struct HallBench {
             loadTimes.append(Double(now() - t0))
         }
         print("\n## Load and validate (default hall: \(hall.map.nodes.count) nodes, \(hall.intents.intents.count) intents, \(hall.matcher.keywordsByIntent().reduce(0) { $0 + $1.keywords.count }) keywords)")
+        print("first load in a fresh process (YAML, validation, matcher, route tables, character tables): \(String(format: "%.2f", coldLoad / 1e6)) ms")
         print("load+validate+compile: median \(String(format: "%.2f", median(loadTimes) / 1e6)) ms, min \(String(format: "%.2f", loadTimes.min()! / 1e6)) ms (30 runs)")
+        do {
+            // Where the load time goes, phase by phase (median of 10).
+            var phases: [String: [Double]] = [:]
+            for _ in 0..<10 {
+                var t = now()
+                let map = try FloorMapLoader.load(text: DefaultHall.mapFile.text, file: "map")
+                phases["map YAML + validation", default: []].append(Double(now() - t)); t = now()
+                let intents = try IntentsLoader.load(files: DefaultHall.intentFiles)
+                phases["intents YAML", default: []].append(Double(now() - t)); t = now()
+                let windows = Set(map.places.filter { $0.kind == .window }.flatMap(\.windowNumbers))
+                _ = try IntentMatcher(intents: intents, knownDestinations: Set(map.placeIndex.keys), windows: windows)
+                phases["matcher compile", default: []].append(Double(now() - t)); t = now()
+                _ = Router(map: map)
+                phases["route tables", default: []].append(Double(now() - t))
+            }
+            print("phases: " + phases.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.1f", median($0.value) / 1e6)) ms" }.joined(separator: ", "))
+        }
         print("resident memory added by the first load: \(mb(heapHeld)); automata \(mb(hall.matcher.automatonBytes)) (\(hall.matcher.stateCounts.exact) + \(hall.matcher.stateCounts.pinyin) states); route tables \(mb(hall.router.tableBytes))")
 
         // 2. The matcher on the labelled questions, single thread.

@@ -76,6 +76,9 @@ final class MatcherDecisionTests: XCTestCase {
         XCTAssertEqual(route("不是护照，是驾照"), "driving")
         XCTAssertEqual(route("I don't need a passport, I need an ID card"), "id-card")
         XCTAssertEqual(matcher.match("不办社保").rule, .onlyNegated)
+        // An A-not-A question is not a negation.
+        XCTAssertEqual(route("是不是在这里办护照"), "passport")
+        XCTAssertEqual(route("要不要带身份证"), "id-card")
         // The cue reaches only into its own clause.
         XCTAssertEqual(route("不要排队，护照在哪"), "passport")
     }
