@@ -67,6 +67,8 @@ public struct NormalizationTables: Sendable, Hashable {
     public var ambiguous: [AmbiguousTerm] = []
     /// Cue words that cancel the request following them in the same clause.
     public var negation: [Term] = []
+    /// Phrases that contain a cue but negate nothing ("不知道", "不好意思").
+    public var negationExceptions: [Term] = []
     /// Topics this hall does not serve: they push the decision to the consultation desk.
     public var outOfScope: [Term] = []
 

@@ -62,7 +62,7 @@ public enum IntentsLoader {
 
     private static func readTables(_ root: Yams.Node, _ r: inout YAMLReader) -> NormalizationTables {
         var tables = NormalizationTables()
-        guard let top = r.mapping(root, allowed: ["ambiguous", "negation", "out_of_scope"], what: "the normalisation tables") else {
+        guard let top = r.mapping(root, allowed: ["ambiguous", "negation", "negation_exceptions", "out_of_scope"], what: "the normalisation tables") else {
             return tables
         }
         let file = r.log.file
@@ -81,6 +81,9 @@ public enum IntentsLoader {
                 candidates: candidates))
         }
         tables.negation = r.wordLists(top["negation"], what: "negation").map {
+            Term(text: $0.1, language: $0.0, strength: .keyword, source: source($0.2))
+        }
+        tables.negationExceptions = r.wordLists(top["negation_exceptions"], what: "negation_exceptions").map {
             Term(text: $0.1, language: $0.0, strength: .keyword, source: source($0.2))
         }
         tables.outOfScope = r.wordLists(top["out_of_scope"], what: "out_of_scope").map {

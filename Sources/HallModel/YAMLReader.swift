@@ -13,10 +13,10 @@ struct YAMLReader {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
             switch error {
-            case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-                let .composer(context, problem, mark, _):
-                let where_ = context.map { " \($0.text)" } ?? ""
-                log.add(mark.line, "YAML syntax error: \(problem)\(where_)")
+            case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _),
+                let .composer(_, problem, mark, _):
+                // The error's context repeats the whole document: the problem and line suffice.
+                log.add(mark.line, "YAML syntax error: \(problem) (column \(mark.column))")
             case let .reader(problem, _, _, _):
                 log.add(1, "YAML syntax error: \(problem)")
             default:

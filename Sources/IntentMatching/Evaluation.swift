@@ -143,10 +143,13 @@ extension IntentMatcher {
             }
             let cueEnd = s.hits[c].end
             let isEnglishCue = s.text[cueEnd - 1] < 0x80
-            let reach = isEnglishCue ? tuning.negationReach * 4 : tuning.negationReach
-            for h in s.hits.indices where s.hits[h].status == .counted && s.hits[h].start >= cueEnd {
+            // A bare "不" negates the verb right after it ("不查公积金"); longer cues reach
+            // further ("不需要办护照"). A cue may share its last character with the word
+            // it negates ("不去" + "去厕所").
+            let reach = isEnglishCue ? tuning.negationReach * 4 : (cueEnd - cueStart == 1 ? 1 : tuning.negationReach)
+            for h in s.hits.indices where s.hits[h].status == .counted && s.hits[h].start > cueStart && h != c {
                 guard s.hits[h].start - cueEnd <= reach else { continue }
-                let between = s.text[cueEnd..<s.hits[h].start]
+                let between = s.text[min(cueEnd, s.hits[h].start)..<s.hits[h].start]
                 // Chinese clauses end at punctuation (a space after normalisation).
                 if !isEnglishCue && between.contains(TextNormalizer.space) { continue }
                 // A negated word neither counts nor excludes: "不办驾照，办身份证".
@@ -201,7 +204,7 @@ extension IntentMatcher {
                     }
                 case .outOfScope:
                     if hit.status == .counted { s.outOfScope += pattern.weight }
-                case .negation, .exclusion:
+                case .negation, .notNegation, .exclusion:
                     break
                 }
             }
@@ -218,7 +221,7 @@ extension IntentMatcher.Role {
     var isMeaningful: Bool {
         switch self {
         case .term, .ambiguous: true
-        case .negation, .outOfScope, .exclusion: false
+        case .negation, .notNegation, .outOfScope, .exclusion: false
         }
     }
 }

@@ -37,6 +37,7 @@ extension IntentMatcher {
                 case let .term(intent, weak): "\(weak ? "weak hint" : "keyword") of \(intentIDs[Int(intent)])"
                 case let .ambiguous(k): "ambiguous: \(ambiguousCandidates[Int(k)].map { destinations[Int($0)] }.joined(separator: "|"))"
                 case .negation: "negation"
+                case .notNegation: "not a negation"
                 case .outOfScope: "out of scope"
                 case let .exclusion(intent): "excludes \(intentIDs[Int(intent)])"
                 }

@@ -10,6 +10,8 @@ public struct IntentMatcher: Sendable {
         case term(intent: Int32, weak: Bool)
         case ambiguous(Int32)
         case negation
+        /// Contains a negation cue but negates nothing: it covers the cue inside it.
+        case notNegation
         case outOfScope
         case exclusion(intent: Int32)
     }

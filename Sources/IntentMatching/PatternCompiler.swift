@@ -89,6 +89,7 @@ struct PatternCompiler {
             }
         }
         for term in set.tables.negation { _ = add(term, role: .negation) }
+        for term in set.tables.negationExceptions { _ = add(term, role: .notNegation) }
         for term in set.tables.outOfScope {
             guard let text = add(term, role: .outOfScope) else { continue }
             if let (first, line) = owner[text] {

@@ -26,7 +26,9 @@ enum WindowReference {
                 j += 1
                 if value > 9999 { break }
             }
-            let before = i > 0 ? text[i - 1] : 0
+            var b = i
+            if b > 0 && text[b - 1] == TextNormalizer.space { b -= 1 }
+            let before = b > 0 ? text[b - 1] : 0
             var k = j
             if k < n && text[k] == TextNormalizer.space { k += 1 }
             let after = k < n ? text[k] : 0

@@ -84,7 +84,7 @@ intents:
     answer: {zh: 公证在7号窗口。, en: Notary at window 7.}
   - id: restroom
     destination: restroom
-    keywords: {zh: [厕所, 卫生间], en: [toilet, restroom]}
+    keywords: {zh: [厕所, 卫生间, 去厕所], en: [toilet, restroom]}
     answer: {zh: 卫生间在两侧。, en: Restrooms are on both sides.}
 """
 
@@ -93,8 +93,10 @@ ambiguous:
   - {term: 保险, candidates: [social, medical]}
   - {term: 办证, candidates: [passport, driving, id-card]}
 negation:
-  zh: [不办, 不是, 不要]
+  zh: [不, 不办, 不是, 不要, 不去]
   en: [not, "don't"]
+negation_exceptions:
+  zh: [不知道, 不到, 不好意思]
 out_of_scope:
   zh: [天气, 下雨, 唱歌, 结婚登记]
   en: [weather]

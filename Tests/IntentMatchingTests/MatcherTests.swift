@@ -76,6 +76,15 @@ final class MatcherDecisionTests: XCTestCase {
         XCTAssertEqual(route("不是护照，是驾照"), "driving")
         XCTAssertEqual(route("I don't need a passport, I need an ID card"), "id-card")
         XCTAssertEqual(matcher.match("不办社保").rule, .onlyNegated)
+        // A bare 不 negates the verb right after it, and only that far.
+        XCTAssertEqual(route("不查护照了，办身份证"), "id-card")
+        XCTAssertEqual(route("我不太清楚护照在哪办"), "passport")
+        // A cue may share a character with the word it negates: 不去 + 去厕所.
+        XCTAssertEqual(route("不去厕所了，护照在哪"), "passport")
+        // Phrases with a cue inside that negate nothing.
+        XCTAssertEqual(route("找不到厕所"), "restroom")
+        XCTAssertEqual(route("不知道护照在哪办"), "passport")
+        XCTAssertEqual(route("不好意思，身份证在哪办"), "id-card")
         // An A-not-A question is not a negation.
         XCTAssertEqual(route("是不是在这里办护照"), "passport")
         XCTAssertEqual(route("要不要带身份证"), "id-card")
