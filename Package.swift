@@ -7,10 +7,15 @@ let package = Package(
     products: [
         .executable(name: "hallctl", targets: ["hallctl"]),
         .executable(name: "hallbench", targets: ["hallbench"]),
+        .executable(name: "halld", targets: ["halld"]),
+        .executable(name: "hallsim", targets: ["hallsim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The floor map, places, windows and intents: YAML loading and validation.
@@ -26,6 +31,40 @@ let package = Package(
         // The hall's answer to one question: match, route, sentence. The SPEC answer contract.
         .target(name: "HallAnswers", dependencies: ["HallModel", "IntentMatching", "Wayfinding"]),
 
+        // Frames, messages and the codec shared by every transport (firmware-protocol/). Pure.
+        .target(name: "DeviceProtocol"),
+        .systemLibrary(name: "CSerialPort", pkgConfig: "libserialport", providers: [.apt(["libserialport-dev"])]),
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        // A quiet ALSA error handler: snd_lib_error_set_handler takes a variadic C function.
+        .target(name: "CALSAShim", dependencies: ["CALSA"]),
+        // Serial (libserialport) and TCP (SwiftNIO) links, device sessions, robot and screen state.
+        .target(
+            name: "DeviceLinks",
+            dependencies: [
+                "DeviceProtocol", "CSerialPort",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // ALSA outputs, prompt queues, the prompt library and synthesis.
+        .target(
+            name: "AudioPrompts",
+            dependencies: ["CALSA", "CALSAShim", "HallModel", .product(name: "Logging", package: "swift-log")]
+        ),
+        // halld's composition: configuration, links → sessions → hall → answers, audio.
+        .target(
+            name: "HallDaemon",
+            dependencies: [
+                "HallAnswers", "DeviceLinks", "AudioPrompts",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
         // Build tool that turns the default hall's staff files into Swift source, so the
         // binaries carry the hall that ships in maps/ and intents/ and never drift from it.
         .executableTarget(name: "embed-hall-data", path: "Sources/embed-hall-data"),
@@ -36,11 +75,28 @@ let package = Package(
             dependencies: ["HallAnswers", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "hallbench", dependencies: ["HallAnswers"]),
+        .executableTarget(
+            name: "halld",
+            dependencies: ["HallDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "hallsim",
+            dependencies: [
+                "DeviceLinks", "DeviceProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
 
         .target(name: "HallTestFixtures", path: "Tests/HallTestFixtures"),
         .testTarget(name: "HallModelTests", dependencies: ["HallModel", "HallTestFixtures"]),
         .testTarget(name: "IntentMatchingTests", dependencies: ["IntentMatching", "HallTestFixtures"]),
         .testTarget(name: "WayfindingTests", dependencies: ["Wayfinding", "HallTestFixtures"]),
         .testTarget(name: "HallAnswersTests", dependencies: ["HallAnswers", "HallTestFixtures"]),
+        .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocol"]),
+        .testTarget(name: "DeviceLinksTests", dependencies: ["DeviceLinks"]),
+        .testTarget(name: "AudioPromptsTests", dependencies: ["AudioPrompts"]),
+        .testTarget(name: "HallDaemonTests", dependencies: ["HallDaemon"]),
     ]
 )

@@ -1,0 +1,1 @@
+print("hallsim: not yet")

@@ -1,0 +1,5 @@
+import XCTest
+
+final class AudioPromptsTestsPlaceholder: XCTestCase {
+    func testNothingYet() {}
+}

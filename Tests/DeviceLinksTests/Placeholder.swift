@@ -1,0 +1,5 @@
+import XCTest
+
+final class DeviceLinksTestsPlaceholder: XCTestCase {
+    func testNothingYet() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class DeviceProtocolTestsPlaceholder: XCTestCase {
+    func testNothingYet() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class HallDaemonTestsPlaceholder: XCTestCase {
+    func testNothingYet() {}
+}
