@@ -48,6 +48,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Simulated robots and screens speaking the real protocol over TCP or a serial
+        // port: hallsim, the device tests and the load benchmark.
+        .target(name: "DeviceSimulation", dependencies: ["DeviceLinks", "DeviceProtocol", "CSerialPort"]),
         // ALSA outputs, prompt queues, the prompt library and synthesis.
         .target(
             name: "AudioPrompts",
@@ -74,19 +77,14 @@ let package = Package(
             name: "hallctl",
             dependencies: ["HallAnswers", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "hallbench", dependencies: ["HallAnswers"]),
+        .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "DeviceSimulation"]),
         .executableTarget(
             name: "halld",
             dependencies: ["HallDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "hallsim",
-            dependencies: [
-                "DeviceLinks", "DeviceProtocol",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            dependencies: ["DeviceSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .target(name: "HallTestFixtures", path: "Tests/HallTestFixtures"),
@@ -95,8 +93,8 @@ let package = Package(
         .testTarget(name: "WayfindingTests", dependencies: ["Wayfinding", "HallTestFixtures"]),
         .testTarget(name: "HallAnswersTests", dependencies: ["HallAnswers", "HallTestFixtures"]),
         .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocol"]),
-        .testTarget(name: "DeviceLinksTests", dependencies: ["DeviceLinks"]),
+        .testTarget(name: "DeviceLinksTests", dependencies: ["DeviceLinks", "DeviceSimulation"]),
         .testTarget(name: "AudioPromptsTests", dependencies: ["AudioPrompts"]),
-        .testTarget(name: "HallDaemonTests", dependencies: ["HallDaemon"]),
+        .testTarget(name: "HallDaemonTests", dependencies: ["HallDaemon", "DeviceSimulation"]),
     ]
 )

@@ -47,14 +47,14 @@ public struct Position: Sendable, Hashable {
     }
 }
 
-public enum Outcome: UInt8, Sendable, Hashable {
+public enum Outcome: UInt8, Sendable, Hashable, CaseIterable {
     case route = 1
     case clarify = 2
     case fallback = 3
 }
 
 /// Whether the asking robot will lead the visitor, carried in an answer.
-public enum LeadOffer: UInt8, Sendable, Hashable {
+public enum LeadOffer: UInt8, Sendable, Hashable, CaseIterable {
     /// Not a robot, or no route: nothing to lead.
     case notApplicable = 0
     /// A lead message follows.

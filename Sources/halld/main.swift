@@ -1,1 +1,89 @@
-print("halld: not yet")
+import ArgumentParser
+import Foundation
+import HallDaemon
+import HallModel
+import Logging
+import Synchronization
+
+/// halld: serves the hall's robots and index screens.
+@main
+struct Halld: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "halld",
+        abstract: "HallGuide daemon: answers robots and index screens over TCP and serial.")
+
+    @Option(help: "Configuration file (default: the built-in hall's devices on 127.0.0.1:7700).")
+    var config: String?
+
+    @Option(help: "Listen for devices on HOST:PORT, overriding the configuration (port 0 picks one).")
+    var tcp: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel = "info"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "halld")
+        var loaded: DaemonConfig?
+        do {
+            if let config { loaded = try DaemonConfig.load(path: config) }
+        } catch {
+            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+        var listen: (host: String, port: Int)?
+        if let tcp {
+            guard let colon = tcp.lastIndex(of: ":"), let port = Int(tcp[tcp.index(after: colon)...]) else {
+                throw ValidationError("--tcp must be HOST:PORT")
+            }
+            listen = (String(tcp[..<colon]), port)
+        }
+        let daemon: Daemon
+        do {
+            daemon = try await Daemon.start(config: loaded, listen: listen, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("halld: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        if let port = daemon.tcpPort {
+            // One line on stdout for scripts and tests that start halld on port 0.
+            FileHandle.standardOutput.write(Data("halld listening tcp \(daemon.config.tcpHost ?? ""):\(port)\n".utf8))
+        }
+        await waitForTermination()
+        logger.info("stopping")
+        await daemon.stop()
+    }
+}
+
+/// Returns on SIGINT or SIGTERM.
+func waitForTermination() async {
+    signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    var sources: [any DispatchSourceSignal] = []
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let once = OnceFlag()
+        for sig in [SIGINT, SIGTERM] {
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { if once.claim() { continuation.resume() } }
+            source.resume()
+            sources.append(source)
+        }
+    }
+    withExtendedLifetime(sources) {}
+}
+
+/// Resumes the continuation once, whichever signal comes first.
+final class OnceFlag: Sendable {
+    private let done = Mutex(false)
+    func claim() -> Bool {
+        done.withLock { done in
+            defer { done = true }
+            return !done
+        }
+    }
+}

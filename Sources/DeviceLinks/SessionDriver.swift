@@ -1,0 +1,98 @@
+import DeviceProtocol
+import Logging
+
+/// The part both transports share: bytes in → frames → session → events to the hall →
+/// replies out. Confined to its link's executor (an event loop, or a serial port thread).
+final class SessionDriver {
+    private var decoder = FrameDecoder()
+    private(set) var session: DeviceSession
+    let hub: DeviceHub
+    let logger: Logger
+    private let clock: @Sendable () -> UInt64
+    /// Writes encoded frames to the transport.
+    private let write: ([[UInt8]]) -> Void
+    /// Closes the transport.
+    private let close: () -> Void
+    weak var link: (any DeviceLink)?
+    private var registered = false
+
+    init(hub: DeviceHub, timing: SessionTiming, peer: String, nonce: [UInt8], logger: Logger,
+         clock: @escaping @Sendable () -> UInt64, write: @escaping ([[UInt8]]) -> Void, close: @escaping () -> Void) {
+        self.hub = hub
+        self.logger = logger
+        self.clock = clock
+        self.write = write
+        self.close = close
+        session = DeviceSession(roster: hub.roster, authGuard: hub.authGuard, timing: timing, peer: peer,
+                                serverNonce: nonce, now: clock())
+    }
+
+    var deviceID: String? { session.deviceID }
+
+    func received(_ bytes: some Sequence<UInt8>) {
+        decoder.append(bytes)
+        while let event = decoder.next() {
+            switch event {
+            case .frame(let frame):
+                apply(session.receive(frame, now: clock()))
+            case let .discarded(_, reason, sample, offset):
+                hub.recordMalformed(MalformedInput(peer: session.peer, device: session.deviceID, at: clock(),
+                                                   reason: "\(reason)", bytes: sample, offset: offset))
+            }
+            if session.phase == .closed { return }
+        }
+    }
+
+    func send(_ message: Message) {
+        apply(session.send(message, now: clock()))
+    }
+
+    func tick() {
+        apply(session.tick(now: clock()))
+    }
+
+    /// The transport is gone (peer closed, port vanished).
+    func transportClosed() {
+        guard session.phase != .closed || registered else { return }
+        session.linkClosed()
+        finish(.linkClosed)
+    }
+
+    private func finish(_ reason: CloseReason) {
+        if let link, registered {
+            registered = false
+            hub.linkDown(link, device: session.device, reason: reason)
+        }
+    }
+
+    private func apply(_ output: SessionOutput) {
+        for line in output.logs {
+            switch line.level {
+            case .debug: logger.debug("\(line.message)")
+            case .info: logger.info("\(line.message)")
+            case .warning: logger.warning("\(line.message)")
+            }
+        }
+        if !output.writes.isEmpty { write(output.writes) }
+        var replies: [Message] = []
+        if let device = session.device {
+            if !output.events.isEmpty { hub.seen(device.id, now: clock()) }
+            for event in output.events {
+                if case let .authenticated(_, _, firmware, _) = event, let link {
+                    registered = true
+                    hub.linkUp(link, device: device, firmware: firmware, now: clock())
+                }
+                if let sink = hub.currentSink { replies += sink.handle(event, from: device, hub: hub) }
+            }
+        }
+        for reply in replies {
+            let sent = session.send(reply, now: clock())
+            if !sent.writes.isEmpty { write(sent.writes) }
+        }
+        if let reason = output.close {
+            logger.info("\(session.peer): closing: \(reason)")
+            finish(reason)
+            close()
+        }
+    }
+}

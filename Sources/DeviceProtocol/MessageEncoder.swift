@@ -1,0 +1,171 @@
+/// Messages to payloads. The encoding is canonical: every field of the message is written, in
+/// tag-table order, list items in order; so a decoded canonical payload re-encodes to itself.
+public enum MessageCodec {
+    public static func encode(_ message: Message) -> (type: UInt8, payload: [UInt8]) {
+        var writer = TLVWriter()
+        switch message {
+        case let .hello(deviceID, kind, firmware, capabilities, clientNonce):
+            writer.string(Tag.Hello.deviceID, deviceID)
+            writer.u8(Tag.Hello.kind, kind.rawValue)
+            writer.string(Tag.Hello.firmware, firmware)
+            writer.u32(Tag.Hello.capabilities, capabilities.rawValue)
+            writer.field(Tag.Hello.clientNonce, clientNonce)
+        case let .challenge(serverNonce):
+            writer.field(Tag.Challenge.serverNonce, serverNonce)
+        case let .authenticate(proof):
+            writer.field(Tag.Authenticate.proof, proof)
+        case let .authResult(accepted, heartbeatSeconds, reason):
+            writer.u8(Tag.AuthResult.accepted, accepted ? 1 : 0)
+            writer.u16(Tag.AuthResult.heartbeatSeconds, heartbeatSeconds)
+            writer.string(Tag.AuthResult.reason, reason)
+        case let .heartbeat(state, battery, position):
+            writer.u8(Tag.Heartbeat.state, state.rawValue)
+            writer.u8(Tag.Heartbeat.battery, battery)
+            writer.field(Tag.Heartbeat.position, point(position.node, position.xCentimetres, position.yCentimetres, position.level))
+        case let .query(queryID, text, language, confidence):
+            writer.u32(Tag.Query.queryID, queryID)
+            writer.string(Tag.Query.text, text)
+            writer.string(Tag.Query.language, language)
+            writer.u8(Tag.Query.confidence, confidence)
+        case let .answer(answer):
+            writer.u32(Tag.Answer.queryID, answer.queryID)
+            writer.u8(Tag.Answer.outcome, answer.outcome.rawValue)
+            writer.string(Tag.Answer.destination, answer.destination)
+            for candidate in answer.candidates { writer.string(Tag.Answer.candidate, candidate) }
+            writer.string(Tag.Answer.text, answer.text)
+            writer.string(Tag.Answer.language, answer.language)
+            writer.string(Tag.Answer.prompt, answer.prompt)
+            for routePoint in answer.route { writer.field(Tag.Answer.routePoint, point(routePoint)) }
+            for step in answer.steps { writer.string(Tag.Answer.step, step) }
+            writer.u32(Tag.Answer.decimetres, answer.decimetres)
+            writer.u16(Tag.Answer.seconds, answer.seconds)
+            writer.u8(Tag.Answer.lead, answer.lead.rawValue)
+        case let .lead(leadID, destination, route):
+            writer.u32(Tag.Lead.leadID, leadID)
+            writer.string(Tag.Lead.destination, destination)
+            for routePoint in route { writer.field(Tag.Lead.routePoint, point(routePoint)) }
+        case let .leadProgress(leadID, status, position):
+            writer.u32(Tag.LeadProgress.leadID, leadID)
+            writer.u8(Tag.LeadProgress.status, status.rawValue)
+            writer.field(Tag.LeadProgress.position, point(position.node, position.xCentimetres, position.yCentimetres, position.level))
+        case let .recall(reason):
+            writer.string(Tag.Recall.reason, reason)
+        case let .display(displayID, destination, title, text, route, ttlSeconds):
+            writer.u32(Tag.Display.displayID, displayID)
+            writer.string(Tag.Display.destination, destination)
+            writer.string(Tag.Display.title, title)
+            writer.string(Tag.Display.text, text)
+            for routePoint in route { writer.field(Tag.Display.routePoint, point(routePoint)) }
+            writer.u16(Tag.Display.ttlSeconds, ttlSeconds)
+        case let .ack(sequence):
+            writer.u16(Tag.Ack.sequence, sequence)
+        case let .nak(sequence, code, detail):
+            writer.u16(Tag.Nak.sequence, sequence)
+            writer.u8(Tag.Nak.code, code.rawValue)
+            writer.string(Tag.Nak.detail, detail)
+        }
+        return (message.type.rawValue, writer.bytes)
+    }
+
+    /// The whole frame for `message`, after checking it against the protocol's limits.
+    /// Ack and nak frames use sequence 0 by convention (PROTOCOL.md §6.3).
+    public static func frame(_ message: Message, sequence: UInt16, flags: FrameFlags = []) throws(MessageEncodeError) -> [UInt8] {
+        try validate(message)
+        let (type, payload) = encode(message)
+        guard payload.count <= FrameLayout.maxPayload else { throw .payloadTooLarge(bytes: payload.count) }
+        return FrameCodec.encode(Frame(flags: flags, type: type, sequence: sequence, payload: payload))
+    }
+
+    /// Checks what a receiver would refuse: strings, lists, nonce sizes and value ranges.
+    /// (The payload size is checked by `frame`, which has the payload at hand.)
+    public static func validate(_ message: Message) throws(MessageEncodeError) {
+        let check = LimitCheck()
+        switch message {
+        case let .hello(deviceID, _, firmware, _, clientNonce):
+            try check.string(Tag.Hello.deviceID, deviceID)
+            try check.string(Tag.Hello.firmware, firmware)
+            try check.size(Tag.Hello.clientNonce, clientNonce, ProtocolLimits.nonceBytes)
+        case let .challenge(serverNonce):
+            try check.size(Tag.Challenge.serverNonce, serverNonce, ProtocolLimits.nonceBytes)
+        case let .authenticate(proof):
+            try check.size(Tag.Authenticate.proof, proof, ProtocolLimits.proofBytes)
+        case let .authResult(_, _, reason):
+            try check.string(Tag.AuthResult.reason, reason)
+        case let .heartbeat(_, battery, position):
+            if battery > 100 && battery != 255 { throw .outOfRange(tag: Tag.Heartbeat.battery) }
+            try check.position(Tag.Heartbeat.position, position)
+        case let .query(_, text, language, confidence):
+            try check.string(Tag.Query.text, text)
+            try check.string(Tag.Query.language, language)
+            if confidence > 100 { throw .outOfRange(tag: Tag.Query.confidence) }
+        case let .answer(answer):
+            try check.string(Tag.Answer.destination, answer.destination)
+            try check.strings(Tag.Answer.candidate, answer.candidates)
+            try check.string(Tag.Answer.text, answer.text)
+            try check.string(Tag.Answer.language, answer.language)
+            try check.string(Tag.Answer.prompt, answer.prompt)
+            try check.route(Tag.Answer.routePoint, answer.route)
+            try check.strings(Tag.Answer.step, answer.steps)
+        case let .lead(_, destination, route):
+            try check.string(Tag.Lead.destination, destination)
+            try check.route(Tag.Lead.routePoint, route)
+        case let .leadProgress(_, _, position):
+            try check.position(Tag.LeadProgress.position, position)
+        case let .recall(reason):
+            try check.string(Tag.Recall.reason, reason)
+        case let .display(_, destination, title, text, route, _):
+            try check.string(Tag.Display.destination, destination)
+            try check.string(Tag.Display.title, title)
+            try check.string(Tag.Display.text, text)
+            try check.route(Tag.Display.routePoint, route)
+        case .ack:
+            break
+        case let .nak(_, _, detail):
+            try check.string(Tag.Nak.detail, detail)
+        }
+    }
+
+    static func point(_ routePoint: RoutePoint) -> [UInt8] {
+        point(routePoint.node, routePoint.xCentimetres, routePoint.yCentimetres, routePoint.level)
+    }
+
+    static func point(_ node: String, _ x: Int32, _ y: Int32, _ level: String) -> [UInt8] {
+        var writer = TLVWriter()
+        writer.string(Tag.Point.node, node)
+        writer.i32(Tag.Point.x, x)
+        writer.i32(Tag.Point.y, y)
+        writer.string(Tag.Point.level, level)
+        return writer.bytes
+    }
+}
+
+/// The limit checks of `MessageCodec.validate`.
+private struct LimitCheck {
+    func string(_ tag: UInt8, _ value: String) throws(MessageEncodeError) {
+        let bytes = value.utf8.count
+        if bytes > ProtocolLimits.maxStringBytes { throw .stringTooLong(tag: tag, bytes: bytes) }
+    }
+
+    func strings(_ tag: UInt8, _ values: [String]) throws(MessageEncodeError) {
+        if values.count > ProtocolLimits.maxListItems { throw .tooManyItems(tag: tag, count: values.count) }
+        for value in values { try string(tag, value) }
+    }
+
+    func size(_ tag: UInt8, _ value: [UInt8], _ expected: Int) throws(MessageEncodeError) {
+        if value.count != expected { throw .wrongSize(tag: tag, bytes: value.count) }
+    }
+
+    /// Strings inside a point are reported under the point's own tag.
+    func position(_ tag: UInt8, _ position: Position) throws(MessageEncodeError) {
+        try string(tag, position.node)
+        try string(tag, position.level)
+    }
+
+    func route(_ tag: UInt8, _ route: [RoutePoint]) throws(MessageEncodeError) {
+        if route.count > ProtocolLimits.maxListItems { throw .tooManyItems(tag: tag, count: route.count) }
+        for routePoint in route {
+            try string(tag, routePoint.node)
+            try string(tag, routePoint.level)
+        }
+    }
+}

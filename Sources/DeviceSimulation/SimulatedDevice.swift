@@ -1,0 +1,112 @@
+import DeviceLinks
+import DeviceProtocol
+import Foundation
+
+/// A robot or index screen as its firmware would behave: connects, authenticates, sends
+/// heartbeats and questions, acks what halld sends, and remembers leads and displays.
+public final class SimulatedDevice {
+    public let id: String
+    public let kind: DeviceKind
+    let transport: any ByteTransport
+    var session: DeviceClientSession
+    private var decoder = FrameDecoder()
+    /// Everything halld sent besides answers, in order.
+    public private(set) var received: [DeviceClientSession.Event] = []
+    private var answers: [UInt32: Answer] = [:]
+
+    public init(id: String, kind: DeviceKind, key: [UInt8], transport: any ByteTransport) {
+        self.id = id
+        self.kind = kind
+        self.transport = transport
+        session = DeviceClientSession(deviceID: id, kind: kind, key: key, clientNonce: MonotonicClock.nonce())
+    }
+
+    /// Hello, challenge, proof: returns once halld accepted (or throws with its reason).
+    public func connect(firmware: String = "hallsim 1", timeoutMilliseconds: Int = 3000) throws(SimulationError) {
+        let capabilities: Capabilities = kind == .robot ? [.lead, .voice, .audio] : [.display, .voice]
+        try write(encoded { () throws(MessageEncodeError) in try session.hello(firmware: firmware, capabilities: capabilities, now: MonotonicClock.now()) })
+        try pump(timeoutMilliseconds: timeoutMilliseconds, waitingFor: "authentication") { [unowned self] () throws(SimulationError) -> Bool in
+            if case .refused(let reason) = received.last { throw SimulationError.refused(reason) }
+            return session.phase == .ready
+        }
+    }
+
+    /// Asks a question and waits for its answer.
+    public func ask(_ text: String, language: String = "", timeoutMilliseconds: Int = 3000) throws(SimulationError) -> Answer {
+        let (bytes, queryID) = try encoded { () throws(MessageEncodeError) in try session.query(text, language: language, now: MonotonicClock.now()) }
+        try write(bytes)
+        try pump(timeoutMilliseconds: timeoutMilliseconds, waitingFor: "the answer to \(queryID)") { [unowned self] () throws(SimulationError) -> Bool in
+            if let nak = received.last, case let .nak(_, code, detail) = nak, code == .rateLimited { throw SimulationError.refused("\(code): \(detail)") }
+            return answers[queryID] != nil
+        }
+        return answers.removeValue(forKey: queryID)!
+    }
+
+    public func send(_ message: Message) throws(SimulationError) {
+        try write(encoded { () throws(MessageEncodeError) in try session.send(message, now: MonotonicClock.now()).bytes })
+    }
+
+    public func heartbeat(state: RobotState = .idle, battery: UInt8 = 90, position: Position = Position()) throws(SimulationError) {
+        try send(.heartbeat(state: state, battery: battery, position: position))
+    }
+
+    /// Reads and handles frames until `done` holds or the time is up.
+    public func pump(timeoutMilliseconds: Int, waitingFor what: String,
+                     until done: () throws(SimulationError) -> Bool) throws(SimulationError) {
+        let deadline = MonotonicClock.now() + UInt64(timeoutMilliseconds) * 1_000_000
+        while try !done() {
+            let now = MonotonicClock.now()
+            guard now < deadline else { throw .timeout(what) }
+            let bytes: [UInt8]
+            do {
+                bytes = try transport.read(timeoutMilliseconds: Int32(min(50, (deadline - now) / 1_000_000 + 1)))
+            } catch {
+                throw .transport(error)
+            }
+            decoder.append(bytes)
+            while let event = decoder.next() {
+                guard case .frame(let frame) = event else { continue }
+                let (writes, events) = session.receive(frame, now: MonotonicClock.now())
+                for w in writes { try write(w) }
+                for e in events {
+                    if case .answer(let a) = e { answers[a.queryID] = a } else { received.append(e) }
+                }
+            }
+            let (resend, failed) = session.tick(now: MonotonicClock.now())
+            for w in resend { try write(w) }
+            received += failed
+        }
+    }
+
+    /// Handles whatever arrives for a while (acks, displays, leads).
+    public func listen(milliseconds: Int) throws(SimulationError) {
+        let end = MonotonicClock.now() + UInt64(milliseconds) * 1_000_000
+        try pump(timeoutMilliseconds: milliseconds + 1000, waitingFor: "nothing") { MonotonicClock.now() >= end }
+    }
+
+    public func close() { transport.close() }
+
+    private func encoded<T>(_ body: () throws(MessageEncodeError) -> T) throws(SimulationError) -> T {
+        do { return try body() } catch { throw .unsendable("\(error)") }
+    }
+
+    private func write(_ bytes: [UInt8]) throws(SimulationError) {
+        do { try transport.write(bytes) } catch { throw .transport(error) }
+    }
+}
+
+public enum SimulationError: Error, CustomStringConvertible, Equatable {
+    case transport(TransportError)
+    case refused(String)
+    case timeout(String)
+    case unsendable(String)
+
+    public var description: String {
+        switch self {
+        case .unsendable(let why): "cannot encode: \(why)"
+        case .transport(let e): "\(e)"
+        case .refused(let why): "refused by halld: \(why)"
+        case .timeout(let what): "timed out waiting for \(what)"
+        }
+    }
+}

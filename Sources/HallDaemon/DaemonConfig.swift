@@ -1,0 +1,152 @@
+import DeviceLinks
+import DeviceProtocol
+import Foundation
+import HallModel
+import Yams
+
+/// halld's configuration file (README, "halld configuration"): where the hall data is,
+/// where to listen, and the devices allowed to connect.
+public struct DaemonConfig: Sendable {
+    public struct Device: Sendable, Hashable {
+        public var id: String
+        public var kind: DeviceKind
+        /// A station or place of the floor map: questions are routed from here.
+        public var station: String
+        public var key: [UInt8]
+        /// nil: the device connects over TCP.
+        public var serial: SerialPortName?
+        public var baudRate: Int32
+    }
+
+    public var mapPath: String?
+    public var intentsPath: String?
+    /// "host:port"; nil disables TCP.
+    public var tcpHost: String? = "127.0.0.1"
+    public var tcpPort = 7700
+    public var devices: [Device] = []
+    public var source: String = "built-in defaults"
+
+    public init() {}
+
+    /// A development key for the built-in hall's devices, derived from the id. Only for
+    /// the default loopback setup; a real hall configures its own keys.
+    public static func developmentKey(for id: String) -> [UInt8] { Array("hallguide-dev-key:\(id)".utf8) }
+
+    /// With no file: the default hall's six devices on loopback TCP, with development keys.
+    public static func defaults(for map: FloorMap) -> DaemonConfig {
+        var config = DaemonConfig()
+        config.devices = map.stations.map {
+            Device(id: $0.id, kind: $0.kind == .robot ? .robot : .screen, station: $0.id,
+                   key: developmentKey(for: $0.id), serial: nil, baudRate: 115_200)
+        }
+        return config
+    }
+
+    public var roster: DeviceRoster {
+        DeviceRoster(devices.map { DeviceCredentials(id: $0.id, kind: $0.kind, station: $0.station, key: $0.key) })
+    }
+
+    /// Reads a config file; every problem is reported as `file:line: problem`.
+    public static func load(path: String) throws(ValidationError) -> DaemonConfig {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError([Diagnostic(file: path, line: 1, "cannot read the file")])
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws(ValidationError) -> DaemonConfig {
+        var problems: [Diagnostic] = []
+        func problem(_ node: Yams.Node?, _ message: String) {
+            problems.append(Diagnostic(file: file, line: node?.mark?.line ?? 1, message))
+        }
+        let root: Yams.Node
+        do {
+            guard let composed = try Yams.compose(yaml: text) else { return DaemonConfig() }
+            root = composed
+        } catch {
+            throw ValidationError([Diagnostic(file: file, line: 1, "YAML syntax error: \(error)")])
+        }
+        var config = DaemonConfig()
+        config.source = file
+        guard let top = root.mapping else { throw ValidationError([Diagnostic(file: file, line: 1, "the config must be a mapping")]) }
+        for (key, value) in top {
+            switch key.string ?? "" {
+            case "hall":
+                config.mapPath = value["map"]?.string
+                config.intentsPath = value["intents"]?.string
+            case "listen":
+                if let tcp = value["tcp"] {
+                    if tcp.null != nil || tcp.string == "" || tcp.string == "off" {
+                        config.tcpHost = nil
+                    } else if let s = tcp.string, let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]) {
+                        config.tcpHost = String(s[..<colon])
+                        config.tcpPort = port
+                    } else {
+                        problem(tcp, "listen.tcp must be host:port (or off)")
+                    }
+                }
+            case "devices":
+                for item in value.sequence ?? [] {
+                    if let device = parseDevice(item, file: file, problem: problem) { config.devices.append(device) }
+                }
+            case "audio", "status", "metrics", "query_log":
+                break  // read by their own parts
+            default:
+                problem(key, "unknown key '\(key.string ?? "")' (expected hall, listen, devices, audio, status, metrics, query_log)")
+            }
+        }
+        var seen: Set<String> = []
+        for device in config.devices where !seen.insert(device.id).inserted {
+            problems.append(Diagnostic(file: file, line: 1, "device '\(device.id)' is listed twice"))
+        }
+        guard problems.isEmpty else { throw ValidationError(problems) }
+        return config
+    }
+
+    private static func parseDevice(_ node: Yams.Node, file: String, problem: (Yams.Node?, String) -> Void) -> Device? {
+        let allowed: Set = ["id", "kind", "station", "key", "key_file", "serial", "usb_serial", "baud"]
+        for (key, _) in node.mapping ?? [:] where !allowed.contains(key.string ?? "") {
+            problem(key, "unknown key '\(key.string ?? "")' in a device (expected \(allowed.sorted().joined(separator: ", ")))")
+        }
+        guard let id = node["id"]?.string, !id.isEmpty else { problem(node, "a device needs an id"); return nil }
+        guard let kindName = node["kind"]?.string, let kind = ["robot": DeviceKind.robot, "screen": .screen][kindName] else {
+            problem(node["kind"] ?? node, "device '\(id)' needs kind: robot or screen")
+            return nil
+        }
+        var key: [UInt8]?
+        if let text = node["key"]?.string {
+            key = parseKey(text)
+            if key == nil { problem(node["key"], "device '\(id)': key must be hex:..., base64:... or text:...") }
+        } else if let path = node["key_file"]?.string {
+            key = FileManager.default.contents(atPath: path).map { Array($0) }.map { bytes in
+                Array(bytes.reversed().drop { $0 == 10 || $0 == 13 }.reversed())
+            }
+            if key == nil { problem(node["key_file"], "device '\(id)': cannot read key file \(path)") }
+        } else {
+            problem(node, "device '\(id)' needs a key or key_file")
+        }
+        if let k = key, k.count < 16 { problem(node["key"] ?? node["key_file"], "device '\(id)': the key must be at least 16 bytes") }
+        var serial: SerialPortName?
+        if let path = node["serial"]?.string { serial = .path(path) }
+        if let usb = node["usb_serial"]?.string { serial = .usbSerial(usb) }
+        let baud = node["baud"]?.int ?? 115_200
+        guard let key else { return nil }
+        return Device(id: id, kind: kind, station: node["station"]?.string ?? id, key: key, serial: serial, baudRate: Int32(baud))
+    }
+
+    static func parseKey(_ text: String) -> [UInt8]? {
+        if text.hasPrefix("text:") { return Array(text.dropFirst(5).utf8) }
+        if text.hasPrefix("base64:") { return Data(base64Encoded: String(text.dropFirst(7))).map { Array($0) } }
+        if text.hasPrefix("hex:") {
+            let hex = Array(text.dropFirst(4).utf8)
+            guard hex.count % 2 == 0 else { return nil }
+            var bytes: [UInt8] = []
+            for i in stride(from: 0, to: hex.count, by: 2) {
+                guard let b = UInt8(String(decoding: hex[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+                bytes.append(b)
+            }
+            return bytes
+        }
+        return nil
+    }
+}

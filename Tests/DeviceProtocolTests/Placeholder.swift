@@ -1,5 +1,0 @@
-import XCTest
-
-final class DeviceProtocolTestsPlaceholder: XCTestCase {
-    func testNothingYet() {}
-}
