@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "HallDaemon",
             dependencies: [
-                "HallAnswers", "DeviceLinks", "AudioPrompts",
+                "HallAnswers", "DeviceLinks",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

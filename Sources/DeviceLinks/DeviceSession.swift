@@ -21,8 +21,10 @@ public struct DeviceSession: Sendable {
     let roster: DeviceRoster
     let authGuard: AuthGuard
     let timing: SessionTiming
-    /// The remote address or port name, for lockouts and logs.
+    /// The remote address and port, or the port name, for logs.
     let peer: String
+    /// The remote address alone (or the port name): repeated unknown ids from it lock it out.
+    let address: String
     private let serverNonce: [UInt8]
     private var clientNonce: [UInt8] = []
     private var delivery: ReliableDelivery
@@ -31,8 +33,9 @@ public struct DeviceSession: Sendable {
     private let started: UInt64
 
     /// - Parameter serverNonce: 16 fresh random bytes for this link's challenge.
-    public init(roster: DeviceRoster, authGuard: AuthGuard, timing: SessionTiming, peer: String,
+    public init(roster: DeviceRoster, authGuard: AuthGuard, timing: SessionTiming, peer: String, address: String? = nil,
                 serverNonce: [UInt8], now: UInt64) {
+        self.address = address ?? peer
         self.roster = roster
         self.authGuard = authGuard
         self.timing = timing
@@ -86,12 +89,13 @@ public struct DeviceSession: Sendable {
             out.log(.warning, "\(name): \(message.typeName) before hello")
             return close(.protocolViolation("\(message.typeName) before hello"), &out)
         }
-        for key in ["device:" + id, "peer:" + peer] where authGuard.isLockedOut(key, now: now) {
+        // A device id that failed its proof, or an address that guessed unknown ids, waits.
+        for key in ["device:" + id, "address:" + address] where authGuard.isLockedOut(key, now: now) {
             send(.authResult(accepted: false, heartbeatSeconds: 0, reason: "locked out, retry later"), now: now, into: &out)
             return close(.lockedOut(key), &out)
         }
         guard let known = roster[id], known.kind == kind else {
-            refuse("device:" + id, reason: "unknown device '\(id)'", now, &out)
+            refuse("address:" + address, reason: "unknown device '\(id)'", now, &out)
             return close(.unknownDevice(id), &out)
         }
         deviceID = id
@@ -112,11 +116,9 @@ public struct DeviceSession: Sendable {
         let valid = HMAC<SHA256>.isValidAuthenticationCode(proof, authenticating: input, using: SymmetricKey(data: device.key))
         guard valid else {
             refuse("device:" + device.id, reason: "bad proof from '\(device.id)'", now, &out)
-            _ = authGuard.recordFailure("peer:" + peer, now: now)
             return close(.authenticationFailed(device.id), &out)
         }
         authGuard.recordSuccess("device:" + device.id)
-        authGuard.recordSuccess("peer:" + peer)
         phase = .authenticated
         send(.authResult(accepted: true, heartbeatSeconds: timing.heartbeatSeconds, reason: ""), now: now, into: &out)
         out.events.append(.authenticated(deviceID: device.id, kind: device.kind, firmware: firmware, capabilities: capabilities))

@@ -214,7 +214,7 @@ public final class SerialPortLink: DeviceLink {
         guard sp_get_port_handle(port, &fd) == SP_OK else { return }
         var broken = false
         let driver = SessionDriver(
-            hub: hub, timing: timing, peer: peer, nonce: MonotonicClock.nonce(), logger: logger, clock: MonotonicClock.now,
+            hub: hub, timing: timing, peer: peer, address: peer, nonce: MonotonicClock.nonce(), logger: logger, clock: MonotonicClock.now,
             write: { frames in
                 for frame in frames where !broken {
                     // A vanished far end fails writes with EIO: that is a disconnect.

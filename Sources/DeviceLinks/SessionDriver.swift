@@ -16,14 +16,14 @@ final class SessionDriver {
     weak var link: (any DeviceLink)?
     private var registered = false
 
-    init(hub: DeviceHub, timing: SessionTiming, peer: String, nonce: [UInt8], logger: Logger,
+    init(hub: DeviceHub, timing: SessionTiming, peer: String, address: String, nonce: [UInt8], logger: Logger,
          clock: @escaping @Sendable () -> UInt64, write: @escaping ([[UInt8]]) -> Void, close: @escaping () -> Void) {
         self.hub = hub
         self.logger = logger
         self.clock = clock
         self.write = write
         self.close = close
-        session = DeviceSession(roster: hub.roster, authGuard: hub.authGuard, timing: timing, peer: peer,
+        session = DeviceSession(roster: hub.roster, authGuard: hub.authGuard, timing: timing, peer: peer, address: address,
                                 serverNonce: nonce, now: clock())
     }
 

@@ -67,9 +67,10 @@ final class DeviceChannelHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
-        let peer = "tcp:" + (channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?")
+        let address = "tcp:" + (channel.remoteAddress?.ipAddress ?? "?")
+        let peer = address + ":\(channel.remoteAddress?.port ?? 0)"
         let driver = SessionDriver(
-            hub: hub, timing: timing, peer: peer, nonce: MonotonicClock.nonce(), logger: logger, clock: MonotonicClock.now,
+            hub: hub, timing: timing, peer: peer, address: address, nonce: MonotonicClock.nonce(), logger: logger, clock: MonotonicClock.now,
             write: { frames in
                 var buffer = channel.allocator.buffer(capacity: frames.reduce(0) { $0 + $1.count })
                 for frame in frames { buffer.writeBytes(frame) }

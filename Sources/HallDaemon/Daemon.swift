@@ -42,7 +42,8 @@ public final class Daemon: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var tcp: TCPListener?
         if let host = config.tcpHost {
-            tcp = try await TCPListener.start(host: host, port: config.tcpPort, hub: hub, group: group, logger: logger)
+            tcp = try await TCPListener.start(host: host, port: config.tcpPort, hub: hub, timing: config.timing,
+                                              group: group, logger: logger)
             logger.info("listening for devices on tcp \(host):\(tcp!.port)")
         }
         var serial: [SerialPortLink] = []
@@ -50,7 +51,10 @@ public final class Daemon: Sendable {
             guard let name = device.serial else { continue }
             var settings = SerialSettings()
             settings.baudRate = device.baudRate
-            let link = SerialPortLink(name: name, settings: settings, hub: hub, logger: logger)
+            var timing = config.timing
+            // Serial turns around slower than loopback TCP: at least the serial ack timeout.
+            timing.ackTimeoutNanoseconds = max(timing.ackTimeoutNanoseconds, SessionTiming.serial.ackTimeoutNanoseconds)
+            let link = SerialPortLink(name: name, settings: settings, hub: hub, timing: timing, logger: logger)
             link.start()
             serial.append(link)
         }

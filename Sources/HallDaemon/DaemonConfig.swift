@@ -16,6 +16,15 @@ public struct DaemonConfig: Sendable {
         /// nil: the device connects over TCP.
         public var serial: SerialPortName?
         public var baudRate: Int32
+
+        public init(id: String, kind: DeviceKind, station: String, key: [UInt8], serial: SerialPortName? = nil, baudRate: Int32 = 115_200) {
+            self.id = id
+            self.kind = kind
+            self.station = station
+            self.key = key
+            self.serial = serial
+            self.baudRate = baudRate
+        }
     }
 
     public var mapPath: String?
@@ -24,6 +33,8 @@ public struct DaemonConfig: Sendable {
     public var tcpHost: String? = "127.0.0.1"
     public var tcpPort = 7700
     public var devices: [Device] = []
+    /// Session timers and the query rate limit (`limits:` in the file).
+    public var timing = SessionTiming()
     public var source: String = "built-in defaults"
 
     public init() {}
@@ -89,10 +100,12 @@ public struct DaemonConfig: Sendable {
                 for item in value.sequence ?? [] {
                     if let device = parseDevice(item, file: file, problem: problem) { config.devices.append(device) }
                 }
+            case "limits":
+                parseLimits(value, into: &config.timing, problem: problem)
             case "audio", "status", "metrics", "query_log":
                 break  // read by their own parts
             default:
-                problem(key, "unknown key '\(key.string ?? "")' (expected hall, listen, devices, audio, status, metrics, query_log)")
+                problem(key, "unknown key '\(key.string ?? "")' (expected hall, listen, devices, limits, audio, status, metrics, query_log)")
             }
         }
         var seen: Set<String> = []
@@ -101,6 +114,26 @@ public struct DaemonConfig: Sendable {
         }
         guard problems.isEmpty else { throw ValidationError(problems) }
         return config
+    }
+
+    private static func parseLimits(_ node: Yams.Node, into timing: inout SessionTiming, problem: (Yams.Node?, String) -> Void) {
+        for (key, value) in node.mapping ?? [:] {
+            let name = key.string ?? ""
+            guard let number = value.float ?? value.int.map(Double.init), number > 0 else {
+                problem(value, "limits.\(name) must be a positive number")
+                continue
+            }
+            switch name {
+            case "heartbeat_seconds": timing.heartbeatSeconds = UInt16(clamping: Int(number))
+            case "missed_heartbeats": timing.missedHeartbeats = UInt64(number)
+            case "query_burst": timing.queryBurst = Int(number)
+            case "query_refill_seconds": timing.queryRefillNanoseconds = UInt64(number * 1e9)
+            case "ack_timeout_ms": timing.ackTimeoutNanoseconds = UInt64(number * 1e6)
+            case "handshake_seconds": timing.handshakeNanoseconds = UInt64(number * 1e9)
+            default:
+                problem(key, "unknown limit '\(name)' (heartbeat_seconds, missed_heartbeats, query_burst, query_refill_seconds, ack_timeout_ms, handshake_seconds)")
+            }
+        }
     }
 
     private static func parseDevice(_ node: Yams.Node, file: String, problem: (Yams.Node?, String) -> Void) -> Device? {

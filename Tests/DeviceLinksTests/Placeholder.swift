@@ -1,5 +1,0 @@
-import XCTest
-
-final class DeviceLinksTestsPlaceholder: XCTestCase {
-    func testNothingYet() {}
-}

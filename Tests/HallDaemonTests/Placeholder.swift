@@ -1,5 +1,0 @@
-import XCTest
-
-final class HallDaemonTestsPlaceholder: XCTestCase {
-    func testNothingYet() {}
-}
