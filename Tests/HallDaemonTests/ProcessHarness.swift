@@ -1,5 +1,13 @@
 import Foundation
+import Synchronization
 import XCTest
+
+/// Output gathered from a child's pipes on Foundation's reader threads.
+final class OutputBuffer: Sendable {
+    private let data = Mutex(Data())
+    func append(_ more: Data) { data.withLock { $0.append(more) } }
+    var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
+}
 
 /// Starts the project's binaries and helper programs (socat) as child processes, for the
 /// tests that need a real serial pty pair or a whole halld.
@@ -7,8 +15,7 @@ final class ChildProcess {
     let process = Process()
     private let output = Pipe()
     private let errors = Pipe()
-    private var collected = Data()
-    private let lock = NSLock()
+    private let collected = OutputBuffer()
 
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
@@ -18,21 +25,14 @@ final class ChildProcess {
         process.environment = env
         process.standardOutput = output
         process.standardError = errors
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            self.lock.withLock { self.collected.append(data) }
-        }
-        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            self.lock.withLock { self.collected.append(data) }
-        }
+        let collected = collected
+        output.fileHandleForReading.readabilityHandler = { collected.append($0.availableData) }
+        errors.fileHandleForReading.readabilityHandler = { collected.append($0.availableData) }
         try process.run()
     }
 
     /// Everything printed so far, stdout and stderr interleaved.
-    var text: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
+    var text: String { collected.text }
 
     /// Waits (bounded) until the output contains `needle`.
     func waitFor(_ needle: String, timeout: Double = 10) -> Bool {
