@@ -1,5 +1,0 @@
-import XCTest
-
-final class AudioPromptsTestsPlaceholder: XCTestCase {
-    func testNothingYet() {}
-}
