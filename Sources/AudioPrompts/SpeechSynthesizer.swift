@@ -70,12 +70,12 @@ public final class SpeechSynthesizer: Sendable {
             throw .commandFailed("\(config.command) wrote no usable WAV: \(error)")
         }
         guard !clip.samples.isEmpty else { throw .commandFailed("\(config.command) produced no audio") }
-        // Written whole, then renamed: a concurrent reader never sees half a file.
+        // Written whole, then renamed over (rename(2) is atomic): a concurrent reader
+        // never sees half a file.
         let staged = raw + ".wav"
-        if files.createFile(atPath: staged, contents: WAVFile.encode(clip)) {
-            _ = try? files.replaceItemAt(URL(fileURLWithPath: cached), withItemAt: URL(fileURLWithPath: staged))
+        if files.createFile(atPath: staged, contents: WAVFile.encode(clip)), rename(staged, cached) != 0 {
+            try? files.removeItem(atPath: staged)
         }
-        try? files.removeItem(atPath: staged)
         trimCache()
         return clip
     }

@@ -84,10 +84,13 @@ public enum WAVFile {
                 }
                 let count = size / 2
                 var samples = [Int16](repeating: 0, count: count)
-                for index in 0..<count {
-                    samples[index] = Int16(bitPattern: UInt16(bytes[body + 2 * index]) | UInt16(bytes[body + 2 * index + 1]) << 8)
+                samples.withUnsafeMutableBytes { target in
+                    bytes.withUnsafeBytes { source in
+                        target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[body..<body + count * 2]))
+                    }
                 }
-                return PCMClip(sampleRate: format.rate, samples: samples)
+                // WAV is little-endian; this is a no-op on every machine HallGuide runs on.
+                return PCMClip(sampleRate: format.rate, samples: samples.map { Int16(littleEndian: $0) })
             }
             offset = body + declared + (declared & 1)
         }
