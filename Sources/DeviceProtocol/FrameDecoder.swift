@@ -51,7 +51,8 @@ public struct FrameDecoder: Sendable {
     public let maxPayload: Int
     public private(set) var counters = DecoderCounters()
 
-    /// The bytes under examination, from `windowStart`; at most one maximum frame.
+    /// The bytes under examination, from `windowStart`: at most one maximum frame (and a
+    /// consumed prefix shorter than one, not yet compacted away).
     private var window: [UInt8] = []
     private var windowStart = 0
     /// Appended bytes not yet moved into the window.
@@ -64,11 +65,13 @@ public struct FrameDecoder: Sendable {
 
     public init(maxPayload: Int = FrameLayout.maxPayload) {
         self.maxPayload = min(max(maxPayload, 0), FrameLayout.maxPayload)
-        window.reserveCapacity(maxFrameSize)
+        window.reserveCapacity(2 * maxFrameSize)
     }
 
     /// Bytes held in the window, not yet decided on. Never above one maximum frame.
     public var bufferedByteCount: Int { window.count - windowStart }
+    /// Bytes of window storage in use, consumed prefix included: under two maximum frames.
+    var windowStorageCount: Int { window.count }
     /// Bytes appended and not yet drawn into the window.
     public var pendingByteCount: Int { pending.count - pendingStart }
 
@@ -153,7 +156,12 @@ public struct FrameDecoder: Sendable {
         let room = maxFrameSize - bufferedByteCount
         let available = pendingByteCount
         guard room > 0, available > 0 else { return }
-        if windowStart > 0 {
+        // Compact only once a whole frame's worth is dead, so feeding a byte at a time does not
+        // move the held bytes on every byte; storage stays under two maximum frames.
+        if windowStart == window.count {
+            window.removeAll(keepingCapacity: true)
+            windowStart = 0
+        } else if windowStart >= maxFrameSize {
             window.removeFirst(windowStart)
             windowStart = 0
         }

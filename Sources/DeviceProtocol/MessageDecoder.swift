@@ -101,7 +101,7 @@ extension MessageCodec {
         return value
     }
 
-    private static let pointTags: Set<UInt8> = [Tag.Point.node, Tag.Point.x, Tag.Point.y, Tag.Point.level]
+    private static let pointTags: TagSet = [Tag.Point.node, Tag.Point.x, Tag.Point.y, Tag.Point.level]
 
     /// A point's fields are all optional: an unknown position is an empty one.
     private static func pointFields(_ point: TLVFields) throws(MessageDecodeError) -> (String, Int32, Int32, String) {

@@ -29,6 +29,23 @@ struct TLVWriter {
     }
 }
 
+/// A set of field tags below 64 (every v1 tag is), as bits: decoding builds several per
+/// payload, and a `Set` would allocate each time.
+struct TagSet: ExpressibleByArrayLiteral {
+    private let bits: UInt64
+
+    init(arrayLiteral tags: UInt8...) {
+        var bits: UInt64 = 0
+        for tag in tags {
+            precondition(tag < 64, "tag sets hold tags below 64")
+            bits |= 1 << UInt64(tag)
+        }
+        self.bits = bits
+    }
+
+    func contains(_ tag: UInt8) -> Bool { tag < 64 && bits & (1 << UInt64(tag)) != 0 }
+}
+
 /// The fields of a payload (or of a nested field), checked against one message's tag table.
 /// Unknown tags are skipped; a known tag that is not repeatable may appear once.
 struct TLVFields {
@@ -36,7 +53,7 @@ struct TLVFields {
     private var entries: [(tag: UInt8, value: Range<Int>)] = []
     private let bytes: [UInt8]
 
-    init(_ bytes: [UInt8], in whole: Range<Int>? = nil, repeatable: Set<UInt8> = [], known: Set<UInt8>) throws(MessageDecodeError) {
+    init(_ bytes: [UInt8], in whole: Range<Int>? = nil, repeatable: TagSet = [], known: TagSet) throws(MessageDecodeError) {
         self.bytes = bytes
         let range = whole ?? 0..<bytes.count
         var offset = range.lowerBound
@@ -99,7 +116,7 @@ struct TLVFields {
     }
 
     /// The nested fields of each occurrence of `tag`.
-    func nested(_ tag: UInt8, known: Set<UInt8>) throws(MessageDecodeError) -> [TLVFields] {
+    func nested(_ tag: UInt8, known: TagSet) throws(MessageDecodeError) -> [TLVFields] {
         var values: [TLVFields] = []
         for range in valueRanges(tag) { values.append(try TLVFields(bytes, in: range, known: known)) }
         return values

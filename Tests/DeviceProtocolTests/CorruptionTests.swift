@@ -102,6 +102,17 @@ final class CorruptionTests: XCTestCase {
         XCTAssertEqual(try MessageCodec.decode(type: frame.type, payload: frame.payload), message)
     }
 
+    func testByteAtATimeFeedingKeepsStorageBounded() {
+        var generator = SeededGenerator(seed: 3)
+        var decoder = FrameDecoder()
+        for _ in 0..<50_000 {
+            decoder.append(CollectionOfOne(Bool.random(using: &generator) ? 0xA5 : UInt8.random(in: 0...255, using: &generator)))
+            while decoder.next() != nil {}
+            XCTAssertLessThanOrEqual(decoder.bufferedByteCount, FrameLayout.maxFrameSize)
+            XCTAssertLessThan(decoder.windowStorageCount, 2 * FrameLayout.maxFrameSize)
+        }
+    }
+
     func testByteAtATimeStreamOfManyFrames() throws {
         var generator = SeededGenerator(seed: 11)
         let messages = (0..<200).map { _ in RandomMessages.message(using: &generator) }
@@ -138,12 +149,14 @@ final class CorruptionTests: XCTestCase {
         var decoded: [Message] = []
         var offset = 0
         var maxHeld = 0
+        var maxStorage = 0
         while offset < stream.count {
             let end = min(stream.count, offset + Int.random(in: 1...4096, using: &generator))
             decoder.append(stream[offset..<end])
             offset = end
             while let event = decoder.next() {
                 maxHeld = max(maxHeld, decoder.bufferedByteCount)
+                maxStorage = max(maxStorage, decoder.windowStorageCount)
                 if case let .frame(frame) = event, let message = try? MessageCodec.decode(type: frame.type, payload: frame.payload) {
                     decoded.append(message)
                 }
@@ -157,6 +170,7 @@ final class CorruptionTests: XCTestCase {
             }
         }
         XCTAssertLessThanOrEqual(maxHeld, FrameLayout.maxFrameSize)
+        XCTAssertLessThan(maxStorage, 2 * FrameLayout.maxFrameSize)
         // Random noise can hold a frame with a valid CRC only by a 2^-32 chance: exactly ours come out.
         XCTAssertEqual(decoded, embedded)
         XCTAssertGreaterThan(decoder.counters.resyncBytes, 1_000_000)
