@@ -92,16 +92,6 @@ final class RoundTripTests: XCTestCase {
         XCTAssertEqual(SequenceNumber.after(65535), 1)
     }
 
-    func testRecentSequencesRemembersThirtyTwo() {
-        var recent = RecentSequences()
-        for sequence in UInt16(1)...40 { XCTAssertFalse(recent.isDuplicate(sequence)) }
-        XCTAssertTrue(recent.isDuplicate(40))
-        XCTAssertTrue(recent.isDuplicate(9))
-        XCTAssertFalse(recent.isDuplicate(8), "forgotten: older than the last 32")
-        recent.reset()
-        XCTAssertFalse(recent.isDuplicate(40))
-    }
-
     func testFrameFlagsAndReservedBitsSurvive() {
         let frame = Frame(flags: FrameFlags(rawValue: 0xFF), type: 0x7E, sequence: 0, payload: [1, 2, 0, 4, 0])
         var decoder = FrameDecoder()
