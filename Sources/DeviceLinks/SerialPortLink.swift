@@ -155,7 +155,15 @@ public final class SerialPortLink: DeviceLink {
     private func findPort() -> OpaquePointer? {
         var port: OpaquePointer?
         switch name {
-        case .path(let path):
+        case .path(let given):
+            // A udev symlink (/dev/hallguide/robot-north) names the port stably, but
+            // libserialport only knows the kernel's name: resolve it first.
+            var path = given
+            if let resolved = realpath(given, nil) {
+                let target = String(cString: resolved)
+                free(resolved)
+                if target.hasPrefix("/dev/tty") { path = target }
+            }
             let result = sp_get_port_by_name(path, &port)
             guard result == SP_OK else { fail("no such port", result); return nil }
             return port

@@ -73,7 +73,7 @@ final class SessionDriver {
             case .warning: logger.warning("\(line.message)")
             }
         }
-        if !output.writes.isEmpty { write(output.writes) }
+        var writes = output.writes
         var replies: [Message] = []
         if let device = session.device {
             if !output.events.isEmpty { hub.seen(device.id, now: clock()) }
@@ -85,10 +85,9 @@ final class SessionDriver {
                 if let sink = hub.currentSink { replies += sink.handle(event, from: device, hub: hub) }
             }
         }
-        for reply in replies {
-            let sent = session.send(reply, now: clock())
-            if !sent.writes.isEmpty { write(sent.writes) }
-        }
+        // The ack, the answer and a lead leave in one write: one syscall, one segment.
+        for reply in replies { writes += session.send(reply, now: clock()).writes }
+        if !writes.isEmpty { write(writes) }
         if let reason = output.close {
             logger.info("\(session.peer): closing: \(reason)")
             finish(reason)

@@ -89,9 +89,11 @@ public struct LoadRunner: Sendable {
                 var k = index
                 result.latencies.reserveCapacity(Int(seconds * perDevice) + 16)
                 while next < end {
-                    while MonotonicClock.now() < next {
-                        let gap = next - MonotonicClock.now()
-                        if gap > 200_000 { usleep(UInt32(min(gap, next - MonotonicClock.now()) / 2_000)) }
+                    // Sleep most of the gap, then spin the last fraction of a millisecond.
+                    while true {
+                        let now = MonotonicClock.now()
+                        if now >= next { break }
+                        if next - now > 200_000 { usleep(UInt32((next - now) / 2_000)) }
                     }
                     let t0 = MonotonicClock.now()
                     do {

@@ -13,6 +13,11 @@ public final class SimulatedDevice {
     /// Everything halld sent besides answers, in order.
     public private(set) var received: [DeviceClientSession.Event] = []
     private var answers: [UInt32: Answer] = [:]
+    /// When the next heartbeat is due, once authenticated (firmware sends them on a timer).
+    private var nextHeartbeat: UInt64?
+    private var heartbeatInterval: UInt64 = 5_000_000_000
+    /// What heartbeats report.
+    public var state = RobotState.idle
 
     public init(id: String, kind: DeviceKind, key: [UInt8], transport: any ByteTransport) {
         self.id = id
@@ -70,7 +75,15 @@ public final class SimulatedDevice {
                 for w in writes { try write(w) }
                 for e in events {
                     if case .answer(let a) = e { answers[a.queryID] = a } else { received.append(e) }
+                    if case .authenticated(let seconds) = e {
+                        heartbeatInterval = UInt64(max(1, seconds)) * 1_000_000_000
+                        nextHeartbeat = MonotonicClock.now() + heartbeatInterval
+                    }
                 }
+            }
+            if let due = nextHeartbeat, MonotonicClock.now() >= due {
+                nextHeartbeat = due + heartbeatInterval
+                try heartbeat(state: state)
             }
             let (resend, failed) = session.tick(now: MonotonicClock.now())
             for w in resend { try write(w) }

@@ -45,7 +45,8 @@ extension Hall {
             sentence = fallbackSentence(decision.rule, language)
             prompt = "fallback"
         }
-        return Answer(query: query, outcome: decision.outcome, destination: decision.destination,
+        // The answer echoes the question: never with a visitor's ID card or phone number.
+        return Answer(query: Redaction.redact(query), outcome: decision.outcome, destination: decision.destination,
                       candidates: decision.candidates, answer: sentence.trimmingTrailingSpace(), route: route, intent: decision.intent,
                       confidence: decision.confidence, language: language, rule: decision.rule.summary,
                       homophoneRepair: decision.usedHomophones, prompt: prompt, dataVersion: version)

@@ -15,6 +15,8 @@ public struct RobotRecord: Sendable, Hashable {
     /// The lead in progress, if any.
     public var leadID: UInt32?
     public var leadDestination: String?
+    /// When the current lead was booked (monotonic nanoseconds).
+    public var leadSince: UInt64 = 0
     public var leadsCompleted = 0
     public var leadsAborted = 0
 }
@@ -48,6 +50,7 @@ public final class Fleet: Sendable {
                 r.activity = .leading
                 r.leadID = lead
                 r.leadDestination = destination
+                r.leadSince = MonotonicClock.now()
                 all[id] = r
                 return (.willLead, lead)
             }

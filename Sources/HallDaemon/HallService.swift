@@ -34,6 +34,9 @@ public final class HallService: DeviceEventSink {
         self.onAnswer = onAnswer
     }
 
+    /// How long a booked lead waits for the robot's heartbeats to show it.
+    static let leadGraceNanoseconds: UInt64 = 30_000_000_000
+
     public var hall: Hall { current.withLock { $0 } }
 
     public func replaceHall(_ hall: Hall) { current.withLock { $0 = hall } }
@@ -52,8 +55,16 @@ public final class HallService: DeviceEventSink {
                 r.position = position
                 switch state {
                 case .charging, .fault: r.activity = .charging
-                case .idle where r.activity == .charging || r.activity == .offline: r.activity = .idle
-                default: break
+                case .leading: r.activity = .leading
+                case .returning: r.activity = .returning
+                case .idle:
+                    // The robot's own word wins, except right after a lead was sent, while
+                    // its heartbeat may not yet reflect it.
+                    if r.activity != .idle && (r.leadID == nil || MonotonicClock.now() - r.leadSince > Self.leadGraceNanoseconds) {
+                        r.activity = .idle
+                        r.leadID = nil
+                        r.leadDestination = nil
+                    }
                 }
             }
             return []

@@ -7,10 +7,15 @@ import Wayfinding
 // hallbench: the release-mode benchmark for HallGuide's core. One run reports loading,
 // matching, routing and the Python peers on the same machine, so ratios are taken in
 // one sitting. usage: swift run -c release hallbench [--queries TSV] [--peers DIR] [--no-peers]
+// and `hallbench devices` for halld under 50 simulated devices (DeviceBench.swift).
 
 @main
 struct HallBench {
     static func main() throws {
+        if CommandLine.arguments.dropFirst().first == "devices" {
+            try DeviceBench.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
+            return
+        }
         var queriesPath = "../shared/hall/queries-dev.tsv"
         var peersPath = "../shared/bench-peers"
         var runPeers = true

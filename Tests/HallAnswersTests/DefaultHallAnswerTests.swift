@@ -99,3 +99,22 @@ enum MatchOutcomeExpectation {
     case clarify([String])
     case fallback
 }
+
+final class RedactionTests: XCTestCase {
+    func testIDCardAndPhoneNumbersAreRedacted() {
+        XCTAssertEqual(Redaction.redact("我的身份证号是220102199001011234，社保怎么查"), "我的身份证号是[身份证号]，社保怎么查")
+        XCTAssertEqual(Redaction.redact("身份证 22010219900101123X 丢了"), "身份证 [身份证号] 丢了")
+        XCTAssertEqual(Redaction.redact("电话13812345678"), "电话[手机号]")
+        XCTAssertEqual(Redaction.redact("电话 138-1234-5678 回拨"), "电话 [手机号] 回拨")
+        XCTAssertEqual(Redaction.redact("１３８１２３４５６７８"), "[手机号]")
+        // Window numbers, years and short numbers stay.
+        XCTAssertEqual(Redaction.redact("30号窗口，2026年，8号"), "30号窗口，2026年，8号")
+        XCTAssertEqual(Redaction.redact("12345678901"), "12345678901", "not a mobile prefix")
+    }
+
+    func testAnswersNeverEchoTheNumbers() throws {
+        let answer = try Hall.builtIn().answer("我的手机号13812345678，社保在哪办")
+        XCTAssertFalse(answer.query.contains("13812345678"))
+        XCTAssertEqual(answer.destination, "social-insurance")
+    }
+}
