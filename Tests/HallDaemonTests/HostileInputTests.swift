@@ -56,8 +56,9 @@ final class HostileInputTests: XCTestCase {
         let device = try robot()
         let flooding = Mutex(true)
         let sent = Mutex(0)
+        let port = daemon.tcpPort!
         let flooder = Thread {
-            guard let garbage = try? TCPTransport(host: "127.0.0.1", port: self.daemon.tcpPort!) else { return }
+            guard let garbage = try? TCPTransport(host: "127.0.0.1", port: port) else { return }
             var generator = SystemRandomNumberGenerator()
             var chunk = [UInt8](repeating: 0, count: 64 * 1024)
             while flooding.withLock({ $0 }) {
