@@ -75,7 +75,7 @@ let package = Package(
 
         .executableTarget(
             name: "hallctl",
-            dependencies: ["HallAnswers", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["HallAnswers", "AudioPrompts", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "DeviceSimulation"]),
         .executableTarget(

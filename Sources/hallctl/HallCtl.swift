@@ -10,7 +10,7 @@ struct HallCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hallctl",
         abstract: "HallGuide staff and operations tool: ask, route, explain, validate.",
-        subcommands: [Ask.self, Route.self, Explain.self, Validate.self, ExportDefault.self]
+        subcommands: [Ask.self, Route.self, Explain.self, Validate.self, ExportDefault.self, AudioCommands.self]
     )
 }
 
