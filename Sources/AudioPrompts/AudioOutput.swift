@@ -35,6 +35,7 @@ public final class AudioOutput: @unchecked Sendable {
     var reports: [UInt64: PromptReport] = [:]
     private var waiters: [UInt64: () -> Bool] = [:]
     private var expirers: [UInt64: () -> Void] = [:]
+    private var timeouts: [UInt64: Task<Void, Never>] = [:]
     private var nextWaiter: UInt64 = 1
 
     /// `now` and `timeZone` decide quiet hours (injectable so tests need no real clock).
@@ -168,6 +169,7 @@ public final class AudioOutput: @unchecked Sendable {
         for (id, tryResume) in waiters where tryResume() {
             waiters[id] = nil
             expirers[id] = nil
+            timeouts.removeValue(forKey: id)?.cancel()
         }
     }
 
@@ -189,8 +191,9 @@ public final class AudioOutput: @unchecked Sendable {
                 return true
             }
             expirers[id] = { continuation.resume(returning: nil) }
-            Task { [weak self] in
-                try? await Task.sleep(for: timeout)
+            timeouts[id] = Task { [weak self] in
+                // Cancelled when the waiter is satisfied first.
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
                 self?.expireWaiter(id)
             }
         }
@@ -200,6 +203,7 @@ public final class AudioOutput: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         waiters[id] = nil
+        timeouts[id] = nil
         expirers.removeValue(forKey: id)?()
     }
 }

@@ -5,7 +5,8 @@ private enum PlaybackEnd {
     case played
     case preempted
     case stopped
-    case deviceLost(ALSAError)
+    /// `unheard`: not one sample of the prompt reached the device.
+    case deviceLost(ALSAError, unheard: Bool)
 }
 
 extension AudioOutput {
@@ -55,13 +56,26 @@ extension AudioOutput {
             case .played: finish(prompt, .played)
             case .preempted: finish(prompt, .preempted)
             case .stopped: finish(prompt, .dropped(reason: "shutting down"))
-            case .deviceLost(let error):
+            case .deviceLost(let error, let unheard):
                 device = nil
                 retryAt = .now + backoff
                 backoff = min(backoff * 2, maximumBackoff)
-                finish(prompt, .failed(reason: error.description)) { output in
+                let markLost = { (output: AudioOutput) in
                     output.lastError = error.description
                     output.state = .reopening
+                }
+                if unheard && prompt.unheardAttempts == 0 {
+                    // Nothing of it was written (a speaker unplugged while idle is found
+                    // only by the next write): play it once the device is back.
+                    var retry = prompt
+                    retry.unheardAttempts += 1
+                    update { output in
+                        output.queue.putBack(retry)
+                        output.playing = nil
+                        markLost(output)
+                    }
+                } else {
+                    finish(prompt, .failed(reason: error.description), also: markLost)
                 }
                 logger.warning("audio output \(config.name): \(error) while playing \(prompt.label); reopening")
             }
@@ -186,11 +200,12 @@ extension AudioOutput {
                     continue
                 }
                 let code = result == 0 ? -EIO : Int32(result)
+                let unheard = offset == 0 && written == 0
                 guard code == -EPIPE || code == -ESTRPIPE || code == -EINTR else {
-                    return .deviceLost(ALSAError(code: code, operation: "write"))
+                    return .deviceLost(ALSAError(code: code, operation: "write"), unheard: unheard)
                 }
                 let recovered = device.recover(code)
-                guard recovered >= 0 else { return .deviceLost(ALSAError(code: recovered, operation: "recover")) }
+                guard recovered >= 0 else { return .deviceLost(ALSAError(code: recovered, operation: "recover"), unheard: unheard) }
                 if code != -EINTR { update { $0.counters.underrunsRecovered += 1 } }
             }
             if offset == 0 {
@@ -204,7 +219,7 @@ extension AudioOutput {
             // An underrun while draining lost nothing already written; only recover.
             if device.recover(drained) >= 0 { update { $0.counters.underrunsRecovered += 1 } }
         } else if drained < 0 {
-            return .deviceLost(ALSAError(code: drained, operation: "drain"))
+            return .deviceLost(ALSAError(code: drained, operation: "drain"), unheard: false)
         }
         return .played
     }

@@ -5,6 +5,8 @@ struct QueuedPrompt: Sendable {
     var source: PromptSource
     var priority: PromptPriority
     var enqueuedAt: ContinuousClock.Instant
+    /// Times the device was lost before any of it was written; it is retried once.
+    var unheardAttempts = 0
 }
 
 /// One output's waiting prompts: highest priority first, first come first within a
@@ -33,6 +35,12 @@ struct PromptQueue {
         let dropped = items.remove(at: victim)
         items.append(prompt)
         return dropped
+    }
+
+    /// Puts back a prompt the device lost before a sample of it was written, ahead of its
+    /// priority's others; it may exceed the limit by this one prompt.
+    mutating func putBack(_ prompt: QueuedPrompt) {
+        items.insert(prompt, at: items.firstIndex { $0.priority <= prompt.priority } ?? items.endIndex)
     }
 
     /// The next prompt to play.

@@ -47,6 +47,27 @@ final class RecoveryTests: XCTestCase {
         await output.shutdown()
     }
 
+    /// A speaker unplugged while idle is found only by the next write; that prompt was not
+    /// heard at all, so it waits for the device instead of failing.
+    func testPromptNotHeardWhenDeviceVanishedWhileIdleIsKept() async throws {
+        let rig = try ALSATestRig()
+        let gate = try rig.addGatePCM("usb")
+        let output = try await rig.startedOutput(OutputConfig(name: "north", pcm: "usb"))
+        gate.unplug()
+        let clip = rampClip(count: 2_000)
+        let ticket = try XCTUnwrap(output.enqueue(.clip(clip), label: "window/5", priority: .guidance).ticket)
+        let lost = await output.waitForStatus { $0.state == .reopening && $0.counters.openFailures >= 1 }
+        XCTAssertEqual(lost?.queueDepth, 1, "\(output.status())")
+        XCTAssertNil(output.report(ticket: ticket)?.outcome)
+        gate.plug()
+        let outcome = await output.waitUntilFinished(ticket: ticket)
+        XCTAssertEqual(outcome, .played)
+        XCTAssertEqual(output.status().counters.failed, 0)
+        XCTAssertEqual(output.status().counters.reopens, 1)
+        assertSamplesEqual(gate.received(), clip.samples)
+        await output.shutdown()
+    }
+
     /// An underrun (-EPIPE from the device's pointer) and a suspend (-ESTRPIPE from a
     /// write) are recovered in place with snd_pcm_recover: nothing lost, no reopen.
     func testUnderrunAndSuspendAreRecoveredInPlace() async throws {
