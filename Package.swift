@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "Wayfinding", dependencies: ["HallModel"]),
         // The hall's answer to one question: match, route, sentence. The SPEC answer contract.
         .target(name: "HallAnswers", dependencies: ["HallModel", "IntentMatching", "Wayfinding"]),
+        // What staff look at: the floor map as an SVG and their intent tests. Pure.
+        .target(name: "HallViews", dependencies: ["HallAnswers"]),
 
         // Frames, messages and the codec shared by every transport (firmware-protocol/). Pure.
         .target(name: "DeviceProtocol"),
@@ -75,7 +77,7 @@ let package = Package(
 
         .executableTarget(
             name: "hallctl",
-            dependencies: ["HallAnswers", "AudioPrompts", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["HallAnswers", "HallViews", "AudioPrompts", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "DeviceSimulation"]),
         .executableTarget(
@@ -92,6 +94,7 @@ let package = Package(
         .testTarget(name: "IntentMatchingTests", dependencies: ["IntentMatching", "HallTestFixtures"]),
         .testTarget(name: "WayfindingTests", dependencies: ["Wayfinding", "HallTestFixtures"]),
         .testTarget(name: "HallAnswersTests", dependencies: ["HallAnswers", "HallTestFixtures"]),
+        .testTarget(name: "HallViewsTests", dependencies: ["HallViews"]),
         .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocol"]),
         .testTarget(name: "DeviceLinksTests", dependencies: ["DeviceLinks", "DeviceSimulation"]),
         .testTarget(name: "AudioPromptsTests", dependencies: ["AudioPrompts"]),
