@@ -14,7 +14,7 @@ extension AudioConfig {
     /// Reads an audio configuration YAML file (see README, "Audio prompts"). Relative
     /// paths in it are taken from the file's folder.
     public static func load(file: String) throws(AudioConfigError) -> AudioConfig {
-        guard let data = FileManager.default.contents(atPath: file) else { throw AudioConfigError(["\(file): cannot read the file"]) }
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: file)) else { throw AudioConfigError(["\(file): cannot read the file"]) }
         let tree: Any
         do {
             tree = try ConfigYAML.parse(String(decoding: data, as: UTF8.self))

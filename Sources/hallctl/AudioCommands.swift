@@ -36,7 +36,7 @@ struct AudioOutputOptions: ParsableArguments {
             do {
                 config = try AudioConfig.load(file: file)
             } catch {
-                fail(error.description)
+                exitWithAudioError(error.description)
             }
         } else {
             config = AudioConfig(outputs: [OutputConfig(name: place, pcm: pcm, places: [place])])
@@ -45,7 +45,7 @@ struct AudioOutputOptions: ParsableArguments {
         if let prompts { config.promptsDirectory = prompts }
         if config.promptsDirectory == nil, FileManager.default.fileExists(atPath: "prompts") { config.promptsDirectory = "prompts" }
         guard let output = config.output(for: place) else {
-            fail("no audio output for '\(place)' in \(self.config ?? "the command line")")
+            exitWithAudioError("no audio output for '\(place)' in \(self.config ?? "the command line")")
         }
         config.outputs = [output]
         // A person is waiting at the command line: retry a missing device quickly, briefly.
@@ -54,14 +54,14 @@ struct AudioOutputOptions: ParsableArguments {
     }
 }
 
-func fail(_ message: String) -> Never {
+private func exitWithAudioError(_ message: String) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     Foundation.exit(1)
 }
 
 /// Runs async work from a synchronous command (hallctl's root command is synchronous).
-func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-    let result = ResultBox<T>()
+private func runAudioBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+    let result = AudioResultBox<T>()
     let done = DispatchSemaphore(value: 0)
     Task {
         result.set(await body())
@@ -71,7 +71,7 @@ func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
     return result.get()
 }
 
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
+private final class AudioResultBox<T: Sendable>: @unchecked Sendable {
     // Guarded by `lock`; written once by the task, read after the semaphore.
     private let lock = NSLock()
     private var value: T?
@@ -90,10 +90,10 @@ private final class ResultBox<T: Sendable>: @unchecked Sendable {
 }
 
 /// Plays one request on a one-output system and reports the outcome and the output's state.
-func play(_ request: AudioRequest, config: AudioConfig, library: PromptLibrary? = nil, timeout: Double, json: Bool) throws {
+private func playAndReport(_ request: AudioRequest, config: AudioConfig, library: PromptLibrary? = nil, timeout: Double, json: Bool) throws {
     let system = AudioSystem(config: config, library: library)
     let describe = request.promptID ?? "speech"
-    let (outcome, status, latency): (PromptOutcome?, AudioStatus, Duration?) = runBlocking {
+    let (outcome, status, latency): (PromptOutcome?, AudioStatus, Duration?) = runAudioBlocking {
         system.start()
         let output = system.outputs[0]
         // The first open attempt decides whether there is anything to play on.
@@ -159,7 +159,7 @@ struct AudioTest: ParsableCommand {
 
     func run() throws {
         let config = try outputs.load(place: place)
-        let language = parseLanguage(language)
+        let language = parseAudioLanguage(language)
         let library = config.promptsDirectory.map { PromptLibrary.load(directory: $0) } ?? PromptLibrary(sampleRate: 16_000, recordings: [:])
         var request = AudioRequest(promptID: "greeting", language: language, priority: .announcement)
         var testLibrary = library
@@ -170,7 +170,7 @@ struct AudioTest: ParsableCommand {
             request.promptID = "tone"
         }
         // Announcement priority: a staff test plays even inside quiet hours.
-        try play(request, config: config, library: testLibrary, timeout: outputs.timeout, json: json)
+        try playAndReport(request, config: config, library: testLibrary, timeout: outputs.timeout, json: json)
     }
 }
 
@@ -196,9 +196,9 @@ struct AudioSay: ParsableCommand {
     func run() throws {
         var config = try outputs.load(place: place)
         config.synthesis.enabled = true
-        let spoken = language.map(parseLanguage) ?? (text.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } ? .zh : .en)
+        let spoken = language.map(parseAudioLanguage) ?? (text.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } ? .zh : .en)
         let request = AudioRequest(promptID: nil, language: spoken, text: text, priority: .announcement)
-        try play(request, config: config, timeout: outputs.timeout, json: json)
+        try playAndReport(request, config: config, timeout: outputs.timeout, json: json)
     }
 }
 
@@ -224,7 +224,7 @@ struct AudioCheck: ParsableCommand {
     }
 }
 
-func parseLanguage(_ text: String) -> Language {
-    guard let language = Language(rawValue: text) else { fail("unknown language '\(text)': use zh or en") }
+private func parseAudioLanguage(_ text: String) -> Language {
+    guard let language = Language(rawValue: text) else { exitWithAudioError("unknown language '\(text)': use zh or en") }
     return language
 }
