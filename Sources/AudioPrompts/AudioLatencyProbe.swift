@@ -11,8 +11,7 @@ public enum AudioLatencyProbe {
     }
 
     /// One sample per iteration; each starts from an idle, open output.
-    public static func measure(iterations: Int = 200, clip: PCMClip = .tone(seconds: 0.25),
-                               volume: Double = 1) async throws -> [Duration] {
+    public static func measure(iterations: Int = 200, clip: PCMClip = .tone(seconds: 0.25)) async throws -> [Duration] {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("hallguide-latency-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -117,7 +117,7 @@ public final class AudioOutput: @unchecked Sendable {
         return statusLocked()
     }
 
-    /// A queued prompt's history (kept for the latest \(reportsKept) prompts).
+    /// A queued prompt's history (kept for the latest 256 prompts).
     public func report(ticket: UInt64) -> PromptReport? {
         lock.lock()
         defer { lock.unlock() }
