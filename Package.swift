@@ -58,11 +58,15 @@ let package = Package(
             name: "AudioPrompts",
             dependencies: ["CALSA", "CALSAShim", "HallModel", .product(name: "Logging", package: "swift-log")]
         ),
+        // The status socket's line-delimited JSON and a blocking client: shared by halld and
+        // hallctl without hallctl linking the daemon. No dependencies.
+        .target(name: "StatusProtocol"),
         // halld's composition: configuration, links → sessions → hall → answers, audio.
         .target(
             name: "HallDaemon",
             dependencies: [
                 "HallAnswers", "DeviceLinks",
+                "StatusProtocol",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -77,7 +81,7 @@ let package = Package(
 
         .executableTarget(
             name: "hallctl",
-            dependencies: ["HallAnswers", "HallViews", "AudioPrompts", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["HallAnswers", "HallViews", "AudioPrompts", "StatusProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "DeviceSimulation"]),
         .executableTarget(

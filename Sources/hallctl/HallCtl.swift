@@ -10,7 +10,8 @@ struct HallCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hallctl",
         abstract: "HallGuide staff and operations tool: ask, route, explain, validate, check, map.",
-        subcommands: [Ask.self, Route.self, Explain.self, Validate.self, Check.self, MapCommand.self, ExportDefault.self, AudioCommands.self]
+        subcommands: [Ask.self, Route.self, Explain.self, Validate.self, Check.self, MapCommand.self, ExportDefault.self, AudioCommands.self,
+                      HalldStatus.self, HalldReload.self, HalldRecall.self, HalldErrors.self]
     )
 }
 

@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import NIOCore
+import StatusProtocol
+
+/// The `result` of each command that is not the whole status. Objects rather than bare
+/// arrays, so that a field can be added without breaking a script.
+public enum StatusResults {
+    public struct Version: Codable, Sendable, Hashable {
+        public var version: String
+        public var pid: Int32
+        public var uptimeSeconds: Double
+        public var hall: DaemonStatus.HallData
+    }
+
+    public struct Devices: Codable, Sendable, Hashable {
+        public var devices: [DaemonStatus.Device]
+    }
+
+    public struct Audio: Codable, Sendable, Hashable {
+        public var outputs: [DaemonStatus.AudioOutput]
+    }
+
+    public struct Errors: Codable, Sendable, Hashable {
+        /// Since halld started; `malformed` keeps only the last few.
+        public var badFrames: Int
+        public var malformed: [DaemonStatus.MalformedFrame]
+    }
+
+    public struct Recall: Codable, Sendable, Hashable {
+        public var robot: String
+        public var recalled: Bool
+    }
+
+    public struct AudioTest: Codable, Sendable, Hashable {
+        public var place: String
+        public var outcome: String
+    }
+}
+
+/// Turns one request line into one reply line: parses, checks the peer for admin
+/// commands, asks the provider.
+struct RequestHandler: Sendable {
+    let provider: any StatusProvider
+    let admin: AdminPolicy
+    let logger: Logger
+
+    /// The reply to a request line; nil for a blank line, which is not a request (an
+    /// operator pressing Enter in `socat`).
+    func reply(to line: ByteBuffer, peer: PeerCredentials?) async -> ByteBuffer? {
+        let bytes = line.readableBytesView
+        guard bytes.contains(where: { !Self.isBlank($0) }) else { return nil }
+        guard let request = try? StatusWire.decoder().decode(StatusRequest.self, from: Data(bytes)) else {
+            return Self.failure("not a request: one JSON object with a \"command\" string per line")
+        }
+        guard let command = StatusCommand(rawValue: request.command) else {
+            let known = StatusCommand.allCases.map(\.rawValue).joined(separator: ", ")
+            return Self.failure("unknown command '\(request.command)' (known: \(known))")
+        }
+        if command.isAdmin {
+            // Every admin request is logged with who asked: refused ones for the security
+            // log, carried-out ones so that a reload or a recall can be traced to a person.
+            let who = peer.map(\.description) ?? "an unknown peer"
+            if let reason = admin.refusal(for: peer) {
+                logger.warning("status socket: refused \(command.rawValue) from \(who): \(reason)")
+                return Self.failure("not authorised: \(reason)")
+            }
+            logger.notice("status socket: \(command.rawValue)\(request.robot.map { " \($0)" } ?? "")\(request.place.map { " \($0)" } ?? "") by \(who)")
+        }
+        return await run(command, request)
+    }
+
+    private func run(_ command: StatusCommand, _ request: StatusRequest) async -> ByteBuffer {
+        switch command {
+        case .status:
+            return Self.success(provider.status())
+        case .version:
+            let status = provider.status()
+            return Self.success(StatusResults.Version(version: status.version, pid: status.pid,
+                                                      uptimeSeconds: status.uptimeSeconds, hall: status.hall))
+        case .devices:
+            return Self.success(StatusResults.Devices(devices: provider.status().devices))
+        case .audio:
+            return Self.success(StatusResults.Audio(outputs: provider.status().audio))
+        case .errors:
+            let status = provider.status()
+            return Self.success(StatusResults.Errors(badFrames: status.badFrames, malformed: status.malformed))
+        case .reload:
+            return Self.success(await provider.reload())
+        case .recall:
+            guard let robot = request.robot, !robot.isEmpty else { return Self.failure("recall needs \"robot\"") }
+            guard provider.recall(robot: robot) else { return Self.failure("robot '\(robot)' is not connected") }
+            return Self.success(StatusResults.Recall(robot: robot, recalled: true))
+        case .audioTest:
+            guard let place = request.place, !place.isEmpty else { return Self.failure("audio-test needs \"place\"") }
+            return Self.success(StatusResults.AudioTest(place: place, outcome: await provider.audioTest(place: place)))
+        }
+    }
+
+    static func success<R: Codable & Sendable>(_ result: R) -> ByteBuffer {
+        encode(StatusReply<R>.success(result))
+    }
+
+    static func failure(_ error: String) -> ByteBuffer {
+        encode(StatusReply<Never>.failure(error))
+    }
+
+    private static func encode<R>(_ reply: StatusReply<R>) -> ByteBuffer {
+        do {
+            return ByteBuffer(bytes: try StatusWire.line(reply))
+        } catch {
+            // Only a non-finite number (an uptime of NaN) can get here; say so rather than
+            // leave the client waiting for a line.
+            return ByteBuffer(string: "{\"error\":\"halld could not encode the reply\",\"ok\":false}\n")
+        }
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+    }
+}
