@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The floor map, places, windows and intents: YAML loading and validation.
@@ -36,6 +39,7 @@ let package = Package(
         // Frames, messages and the codec shared by every transport (firmware-protocol/). Pure.
         .target(name: "DeviceProtocol"),
         .systemLibrary(name: "CSerialPort", pkgConfig: "libserialport", providers: [.apt(["libserialport-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         // A quiet ALSA error handler: snd_lib_error_set_handler takes a variadic C function.
         .target(name: "CALSAShim", dependencies: ["CALSA"]),
@@ -65,12 +69,17 @@ let package = Package(
         .target(
             name: "HallDaemon",
             dependencies: [
-                "HallAnswers", "DeviceLinks",
+                "HallAnswers", "DeviceLinks", "CSystemd", "AudioPrompts",
                 "StatusProtocol",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
 
@@ -86,7 +95,11 @@ let package = Package(
         .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "DeviceSimulation"]),
         .executableTarget(
             name: "halld",
-            dependencies: ["HallDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "HallDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .executableTarget(
             name: "hallsim",

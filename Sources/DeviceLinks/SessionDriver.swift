@@ -15,6 +15,10 @@ final class SessionDriver {
     private let close: () -> Void
     weak var link: (any DeviceLink)?
     private var registered = false
+    /// When bytes last arrived: a partial frame older than 100 ms is abandoned.
+    private var lastBytesAt: UInt64 = 0
+    /// Garbage a link may send before it authenticates; past it the link is closed.
+    static let unauthenticatedGarbageLimit = 64 * 1024
 
     init(hub: DeviceHub, timing: SessionTiming, peer: String, address: String, nonce: [UInt8], logger: Logger,
          clock: @escaping @Sendable () -> UInt64, write: @escaping ([[UInt8]]) -> Void, close: @escaping () -> Void) {
@@ -30,7 +34,19 @@ final class SessionDriver {
     var deviceID: String? { session.deviceID }
 
     func received(_ bytes: some Sequence<UInt8>) {
+        lastBytesAt = clock()
         decoder.append(bytes)
+        drain()
+        // A stranger sending only noise costs CRC work for nothing: hang up on it.
+        if session.phase != .authenticated && session.phase != .closed
+            && decoder.counters.resyncBytes > Self.unauthenticatedGarbageLimit {
+            logger.warning("\(session.peer): closing: \(decoder.counters.resyncBytes) bytes of noise before authenticating")
+            session.linkClosed()
+            close()
+        }
+    }
+
+    private func drain() {
         while let event = decoder.next() {
             switch event {
             case .frame(let frame):
@@ -38,6 +54,11 @@ final class SessionDriver {
             case let .discarded(_, reason, sample, offset):
                 hub.recordMalformed(MalformedInput(peer: session.peer, device: session.deviceID, at: clock(),
                                                    reason: "\(reason)", bytes: sample, offset: offset))
+                // A valid frame of another protocol version that asked for an ack gets a nak.
+                if case let .unsupportedVersion(_, _, sequence, flags) = reason, flags.contains(.ackRequested) {
+                    write([(try? MessageCodec.frame(.nak(sequence: sequence, code: .unsupportedVersion, detail: "this halld speaks version 1"),
+                                                    sequence: SequenceNumber.unacknowledged)) ?? []])
+                }
             }
             if session.phase == .closed { return }
         }
@@ -48,6 +69,12 @@ final class SessionDriver {
     }
 
     func tick() {
+        // Line noise that looked like a header must not hold a real frame back until the
+        // next bytes arrive (maybe a heartbeat, seconds later).
+        if decoder.bufferedByteCount > 0 && clock() - lastBytesAt > 100_000_000 {
+            decoder.abandonPartialFrame()
+            drain()
+        }
         apply(session.tick(now: clock()))
     }
 

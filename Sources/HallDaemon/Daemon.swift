@@ -1,22 +1,32 @@
+import AudioPrompts
 import DeviceLinks
 import DeviceProtocol
+import Foundation
 import HallAnswers
 import HallModel
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 
-/// halld put together: the hall, the device hub and its links, the hall service.
+/// halld put together: the hall, the device hub and its links, the hall service, metrics.
 public final class Daemon: Sendable {
     public let config: DaemonConfig
     public let hub: DeviceHub
     public let service: HallService
+    public let metrics: HallMetrics
     public let group: MultiThreadedEventLoopGroup
     let logger: Logger
     private let tcp: TCPListener?
+    private let metricsEndpoint: MetricsEndpoint?
     public let serialLinks: [SerialPortLink]
+    public let audio: AudioSystem?
+    private let started = Date()
+    private let loaded = Mutex(Date())
+    private let lastReload = Mutex<(Date, DaemonStatus.Reload)?>(nil)
 
     public var tcpPort: Int? { tcp?.port }
+    public var metricsPort: Int? { metricsEndpoint?.port }
 
     /// Loads the hall, checks the configuration against it, and starts every link.
     /// - Parameters:
@@ -36,8 +46,24 @@ public final class Daemon: Sendable {
         }
         guard problems.isEmpty else { throw DaemonError.invalidConfig(problems) }
 
+        let metrics = HallMetrics()
         let hub = DeviceHub(roster: config.roster)
-        let service = HallService(hall: hall, robots: config.devices.filter { $0.kind == .robot }.map(\.id), logger: logger)
+        let audio: AudioSystem? = config.audio.map { AudioSystem(config: $0, logger: logger) }
+        if let audio {
+            audio.start()
+            for missing in audio.library.missingPrompts(for: hall.intents) { logger.notice("audio: no recording for \(missing)") }
+        }
+        // Audio is queued, never awaited: a slow or missing speaker cannot delay an answer.
+        var speak: (@Sendable (HallAnswers.Answer, DeviceCredentials) -> Void)?
+        if let audio {
+            speak = { (answer: HallAnswers.Answer, device: DeviceCredentials) in
+                let target = audio.output(for: device.id) != nil ? device.id : device.station
+                let request = AudioRequest.answer(prompt: answer.prompt, language: answer.language, sentence: answer.answer)
+                _ = audio.play(request, at: target)
+            }
+        }
+        let service = HallService(hall: hall, robots: config.devices.filter { $0.kind == .robot }.map(\.id), logger: logger,
+                                  metrics: metrics, onAnswer: speak)
         hub.setSink(service)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var tcp: TCPListener?
@@ -58,30 +84,116 @@ public final class Daemon: Sendable {
             link.start()
             serial.append(link)
         }
+        var endpoint: MetricsEndpoint?
+        if let listen = config.metricsListen, let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) {
+            endpoint = try await MetricsEndpoint.start(
+                host: String(listen[..<colon]), port: port, metrics: metrics,
+                refresh: {
+                    metrics.update(devicesUp: hub.connectedDevices.count, badFrames: hub.badFrameCount)
+                    for output in audio?.status() ?? [] {
+                        metrics.audio(output: output.name, played: output.counters.played, failed: output.counters.failed,
+                                      state: output.state.rawValue)
+                    }
+                },
+                group: group)
+            logger.info("metrics on http://\(listen[..<colon]):\(endpoint!.port)/metrics")
+        }
         logger.info("hall '\(hall.map.hallID)' data \(hall.version): \(hall.intents.intents.count) intents, \(config.devices.count) devices")
-        return Daemon(config: config, hub: hub, service: service, group: group, logger: logger, tcp: tcp, serialLinks: serial)
+        let daemon = Daemon(config: config, hub: hub, service: service, metrics: metrics, group: group, logger: logger, tcp: tcp,
+                            metricsEndpoint: endpoint, serialLinks: serial, audio: audio)
+        return daemon
     }
 
-    private init(config: DaemonConfig, hub: DeviceHub, service: HallService, group: MultiThreadedEventLoopGroup,
-                 logger: Logger, tcp: TCPListener?, serialLinks: [SerialPortLink]) {
+    /// Opens the status socket; part of start-up, before READY=1.
+    public func startStatusSocket(environment: [String: String]) async throws -> StatusServer {
+        let path = StatusServer.defaultPath(environment: environment, configured: config.statusSocket)
+        let server = try await StatusServer.start(
+            configuration: .init(path: path, adminUIDs: config.adminUIDs, adminGroups: config.adminGroups),
+            provider: self, group: group, logger: logger)
+        logger.info("status socket \(path)")
+        return server
+    }
+
+    private init(config: DaemonConfig, hub: DeviceHub, service: HallService, metrics: HallMetrics,
+                 group: MultiThreadedEventLoopGroup, logger: Logger, tcp: TCPListener?, metricsEndpoint: MetricsEndpoint?,
+                 serialLinks: [SerialPortLink], audio: AudioSystem?) {
+        self.audio = audio
         self.config = config
         self.hub = hub
         self.service = service
+        self.metrics = metrics
         self.group = group
         self.logger = logger
         self.tcp = tcp
+        self.metricsEndpoint = metricsEndpoint
         self.serialLinks = serialLinks
     }
 
+    /// A one-line summary for systemd's STATUS=.
+    public var statusLine: String {
+        let hall = service.hall
+        let up = hub.connectedDevices.count
+        var line = "\(up)/\(config.devices.count) devices up, data \(hall.version.prefix(8)), \(service.answerStats.answered) answered"
+        if let (_, reload) = lastReload.withLock({ $0 }), !reload.ok { line += "; last reload refused: \(reload.problems.first ?? "")" }
+        return line
+    }
+
+    /// Re-reads the map and intents. Everything is validated first; a bad edit is refused
+    /// with its file:line problems and the running data stays.
+    public func reload() async -> DaemonStatus.Reload {
+        let result: DaemonStatus.Reload
+        do {
+            let hall = try HallFiles.load(map: config.mapPath, intents: config.intentsPath)
+            let missing = config.devices.filter { hall.startNode($0.station) == nil }.map(\.station)
+            if !missing.isEmpty {
+                result = .init(secondsAgo: 0, ok: false, problems: missing.map { "the new map lacks station '\($0)'" },
+                               dataVersion: service.hall.version)
+            } else {
+                service.replaceHall(hall)
+                loaded.withLock { $0 = Date() }
+                result = .init(secondsAgo: 0, ok: true, problems: [], dataVersion: hall.version)
+            }
+        } catch {
+            result = .init(secondsAgo: 0, ok: false, problems: error.diagnostics.map(\.description), dataVersion: service.hall.version)
+        }
+        if result.ok {
+            logger.info("reloaded: data \(result.dataVersion)")
+        } else {
+            logger.error("reload refused, keeping data \(result.dataVersion):\n\(result.problems.joined(separator: "\n"))")
+        }
+        metrics.reloaded(ok: result.ok)
+        lastReload.withLock { $0 = (Date(), result) }
+        return result
+    }
+
+    /// True when every event loop runs a task promptly: the watchdog pings only then.
+    public func isHealthy(timeout: Duration = .seconds(2)) async -> Bool {
+        for loop in group.makeIterator() {
+            let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
+            let probe = loop.submit { true }
+            let timer = loop.scheduleTask(deadline: deadline) {}
+            defer { timer.cancel() }
+            guard (try? await probe.get()) == true, NIODeadline.now() < deadline else { return false }
+        }
+        return true
+    }
+
     /// A graceful stop: robots are told to return to their stations, then links close.
-    public func stop() async {
+    public func stop(statusServer: StatusServer? = nil) async {
+        await statusServer?.stop()
         for robot in config.devices where robot.kind == .robot {
             hub.deliver(.recall(reason: "halld is stopping"), to: robot.id)
         }
         try? await tcp?.close()
+        await metricsEndpoint?.close()
         for link in serialLinks { await link.stop() }
+        await audio?.shutdown()
         try? await group.shutdownGracefully()
     }
+
+    var reloadRecord: (Date, DaemonStatus.Reload)? { lastReload.withLock { $0 } }
+    var loadedAt: Date { loaded.withLock { $0 } }
+    var startedAt: Date { started }
 }
 
 public enum DaemonError: Error, CustomStringConvertible {

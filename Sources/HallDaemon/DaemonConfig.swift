@@ -1,3 +1,4 @@
+import AudioPrompts
 import DeviceLinks
 import DeviceProtocol
 import Foundation
@@ -35,6 +36,14 @@ public struct DaemonConfig: Sendable {
     public var devices: [Device] = []
     /// Session timers and the query rate limit (`limits:` in the file).
     public var timing = SessionTiming()
+    /// The status socket; nil picks the default (`$RUNTIME_DIRECTORY/status.sock`…).
+    public var statusSocket: String?
+    public var adminUIDs: [UInt32] = []
+    public var adminGroups: [String] = []
+    /// Speakers and prompts (`audio:`, see "Audio prompts" in the README); nil: no audio.
+    public var audio: AudioConfig?
+    /// Where Prometheus scrapes: "host:port"; nil turns the endpoint off.
+    public var metricsListen: String? = "127.0.0.1:9464"
     public var source: String = "built-in defaults"
 
     public init() {}
@@ -102,8 +111,23 @@ public struct DaemonConfig: Sendable {
                 }
             case "limits":
                 parseLimits(value, into: &config.timing, problem: problem)
-            case "audio", "status", "metrics", "query_log":
-                break  // read by their own parts
+            case "status":
+                config.statusSocket = value["socket"]?.string
+                config.adminUIDs = (value["admin_uids"]?.sequence ?? []).compactMap { $0.int.map(UInt32.init) }
+                config.adminGroups = (value["admin_groups"]?.sequence ?? []).compactMap(\.string)
+            case "metrics":
+                if let listen = value["listen"] {
+                    config.metricsListen = (listen.string == "off" || listen.null != nil) ? nil : listen.string
+                }
+            case "audio":
+                do {
+                    let base = (file as NSString).deletingLastPathComponent
+                    config.audio = try AudioConfig(dictionary: value.any as? [String: Any] ?? [:], baseDirectory: base)
+                } catch {
+                    for p in error.problems { problem(value, "audio: \(p)") }
+                }
+            case "query_log":
+                break  // read by its own part
             default:
                 problem(key, "unknown key '\(key.string ?? "")' (expected hall, listen, devices, limits, audio, status, metrics, query_log)")
             }

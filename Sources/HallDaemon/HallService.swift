@@ -26,9 +26,12 @@ public final class HallService: DeviceEventSink {
         public var failed = 0
     }
 
-    public init(hall: Hall, robots: [String], logger: Logger,
+    let metrics: HallMetrics?
+
+    public init(hall: Hall, robots: [String], logger: Logger, metrics: HallMetrics? = nil,
                 onAnswer: (@Sendable (HallAnswers.Answer, DeviceCredentials) -> Void)? = nil) {
         current = Mutex(hall)
+        self.metrics = metrics
         fleet = Fleet(robotIDs: robots)
         self.logger = logger
         self.onAnswer = onAnswer
@@ -91,8 +94,11 @@ public final class HallService: DeviceEventSink {
     private func answer(queryID: UInt32, text: String, language: String, from device: DeviceCredentials, hub: DeviceHub) -> [Message] {
         let hall = self.hall
         let answer: HallAnswers.Answer
+        let clock = ContinuousClock()
+        let started = clock.now
         do {
             answer = try hall.answer(text, from: device.station)
+            metrics?.answered(outcome: answer.outcome.rawValue, intent: answer.intent ?? answer.destination, duration: clock.now - started)
         } catch {
             stats.withLock { $0.failed += 1 }
             logger.error("\(device.id): cannot answer from '\(device.station)': \(error)")

@@ -9,28 +9,34 @@ enum ChineseNumerals {
     @inline(__always)
     static func digit(_ c: UInt32) -> Int? {
         switch c {
+        // Everyday numerals, and the formal ones written on cheques and signs (壹贰叁…).
         case 0x96F6, 0x3007: 0            // 零 〇
-        case 0x4E00, 0x5E7A: 1            // 一 幺
-        case 0x4E8C, 0x4E24: 2            // 二 两
-        case 0x4E09: 3
-        case 0x56DB: 4
-        case 0x4E94: 5
-        case 0x516D: 6
-        case 0x4E03: 7
-        case 0x516B: 8
-        case 0x4E5D: 9
+        case 0x4E00, 0x5E7A, 0x58F9: 1    // 一 幺 壹
+        case 0x4E8C, 0x4E24, 0x8D30: 2    // 二 两 贰
+        case 0x4E09, 0x53C1: 3            // 三 叁
+        case 0x56DB, 0x8086: 4            // 四 肆
+        case 0x4E94, 0x4F0D: 5            // 五 伍
+        case 0x516D, 0x9646: 6            // 六 陆
+        case 0x4E03, 0x67D2: 7            // 七 柒
+        case 0x516B, 0x634C: 8            // 八 捌
+        case 0x4E5D, 0x7396: 9            // 九 玖
         default: nil
         }
     }
 
     static let ten: UInt32 = 0x5341       // 十
     static let hundred: UInt32 = 0x767E   // 百
+    static let formalTen: UInt32 = 0x62FE     // 拾
+    static let formalHundred: UInt32 = 0x4F70 // 佰
 
     @inline(__always)
-    static func isNumeral(_ c: UInt32) -> Bool { digit(c) != nil || c == ten || c == hundred }
+    static func isNumeral(_ c: UInt32) -> Bool {
+        digit(c) != nil || c == ten || c == hundred || c == formalTen || c == formalHundred
+    }
 
     /// Value of a run of numerals: positional (三十八, 一百零二) or digit by digit (四五 = 45).
     static func value(_ run: ArraySlice<UInt32>) -> Int? {
+        let run = run.map { $0 == formalTen ? ten : ($0 == formalHundred ? hundred : $0) }[...]
         if !run.contains(ten) && !run.contains(hundred) {
             var v = 0
             for c in run {

@@ -150,7 +150,9 @@ extension IntentMatcher {
             for h in s.hits.indices where s.hits[h].status == .counted && s.hits[h].start > cueStart && h != c {
                 guard s.hits[h].start - cueEnd <= reach else { continue }
                 let between = s.text[min(cueEnd, s.hits[h].start)..<s.hits[h].start]
-                // Chinese clauses end at punctuation (a space after normalisation).
+                // A cue never reaches past the end of its clause; in Chinese, where words
+                // have no spaces, a space (a pause in recognised speech) ends it too.
+                if between.contains(TextNormalizer.clauseBreak) { continue }
                 if !isEnglishCue && between.contains(TextNormalizer.space) { continue }
                 // A negated word neither counts nor excludes: "不办驾照，办身份证".
                 if patterns[Int(s.hits[h].pattern)].roles.contains(where: { $0.isMeaningful || $0.isExclusion }) {

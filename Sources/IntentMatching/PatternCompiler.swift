@@ -23,10 +23,10 @@ struct PatternCompiler {
     static func weight(of text: [UInt32]) -> Float {
         let ascii = text.allSatisfy { $0 < 0x80 }
         if ascii {
-            let letters = text.filter { $0 != TextNormalizer.space }.count
+            let letters = text.filter { !TextNormalizer.isBreak($0) }.count
             return min(4, max(2, Float(letters) / 3))
         }
-        return Float(text.filter { $0 != TextNormalizer.space }.count)
+        return Float(text.filter { !TextNormalizer.isBreak($0) }.count)
     }
 
     private mutating func add(_ term: Term, role: IntentMatcher.Role) -> [UInt32]? {

@@ -3,6 +3,8 @@
 /// references as digits. Pure; the same code normalises keywords and questions.
 public struct TextNormalizer: Sendable {
     static let space: UInt32 = 0x20
+    /// Where a clause ends (，。,.;!?…): a negation never reaches across it. Shown as "|".
+    static let clauseBreak: UInt32 = 0x1F
     /// Marks a scalar that normalisation drops (an apostrophe inside "driver's").
     static let dropped: UInt32 = 0
 
@@ -12,12 +14,14 @@ public struct TextNormalizer: Sendable {
         self.hanzi = hanzi
     }
 
-    /// ASCII after folding: letters lower-cased, digits kept, "'" dropped, the rest a space.
+    /// ASCII after folding: letters lower-cased, digits kept, "'" dropped, sentence
+    /// punctuation a clause break, the rest a space.
     private static let asciiFold: [UInt32] = (0..<128).map { c -> UInt32 in
         switch c {
         case 0x30...0x39, 0x61...0x7A: UInt32(c)
         case 0x41...0x5A: UInt32(c + 0x20)
         case 0x27: dropped
+        case 0x21, 0x2C, 0x2E, 0x3A, 0x3B, 0x3F: clauseBreak  // ! , . : ; ?
         default: space
         }
     }
@@ -28,6 +32,7 @@ public struct TextNormalizer: Sendable {
         if c >= 0xFF01 && c <= 0xFF5E { c -= 0xFEE0 }  // full-width forms
         if c < 0x80 { return Self.asciiFold[Int(c)] }
         if c >= 0x3400 && c <= 0x9FFF { return hanzi.simplified(c) }
+        if c == 0x3001 || c == 0x3002 || c == 0x2026 || c == 0xFF61 { return Self.clauseBreak }  // 、 。 … ｡
         if Self.isSeparator(c) { return Self.space }
         return c
     }
@@ -41,16 +46,26 @@ public struct TextNormalizer: Sendable {
             || (c >= 0x1F000 && c <= 0x1FAFF)  // emoji and pictographs
     }
 
-    /// Normalises into `output` (cleared first): separators collapsed, ends trimmed.
+    @inline(__always)
+    static func isBreak(_ c: UInt32) -> Bool { c == space || c == clauseBreak }
+
+    /// Normalises into `output` (cleared first): a run of separators becomes one (a clause
+    /// break if any of them was one), ends trimmed.
     public func normalize(_ text: String, into output: inout [UInt32]) {
         output.removeAll(keepingCapacity: true)
         for scalar in text.unicodeScalars {
             let c = fold(scalar.value)
             if c == Self.dropped { continue }
-            if c == Self.space && (output.isEmpty || output.last == Self.space) { continue }
+            if Self.isBreak(c) {
+                if output.isEmpty { continue }
+                if Self.isBreak(output[output.count - 1]) {
+                    if c == Self.clauseBreak { output[output.count - 1] = c }
+                    continue
+                }
+            }
             output.append(c)
         }
-        if output.last == Self.space { output.removeLast() }
+        if let last = output.last, Self.isBreak(last) { output.removeLast() }
         ChineseNumerals.rewriteWindowNumbers(&output)
     }
 
@@ -67,7 +82,9 @@ public struct TextNormalizer: Sendable {
 
     static func string<C: Collection>(_ scalars: C) -> String where C.Element == UInt32 {
         var s = String.UnicodeScalarView()
-        for c in scalars { if let u = Unicode.Scalar(c) { s.append(u) } }
+        for c in scalars {
+            if c == clauseBreak { s.append("|") } else if let u = Unicode.Scalar(c) { s.append(u) }
+        }
         return String(s)
     }
 }

@@ -27,10 +27,10 @@ enum WindowReference {
                 if value > 9999 { break }
             }
             var b = i
-            if b > 0 && text[b - 1] == TextNormalizer.space { b -= 1 }
+            if b > 0 && TextNormalizer.isBreak(text[b - 1]) { b -= 1 }
             let before = b > 0 ? text[b - 1] : 0
             var k = j
-            if k < n && text[k] == TextNormalizer.space { k += 1 }
+            if k < n && TextNormalizer.isBreak(text[k]) { k += 1 }
             let after = k < n ? text[k] : 0
             let afterNext = k + 1 < n ? text[k + 1] : 0
             if after == hao && !notAWindow.contains(afterNext) { return value }
@@ -45,11 +45,11 @@ enum WindowReference {
     /// "window 12", "window no 12", "counter #12" (the "#" is already a space).
     private static func followsEnglishNoun(_ text: [UInt32], at digitStart: Int) -> Bool {
         var end = digitStart
-        while end > 0 && text[end - 1] == TextNormalizer.space { end -= 1 }
+        while end > 0 && TextNormalizer.isBreak(text[end - 1]) { end -= 1 }
         for filler in [Array("no".unicodeScalars.map(\.value)), Array("number".unicodeScalars.map(\.value))] {
             if end >= filler.count && Array(text[(end - filler.count)..<end]) == filler {
                 var e = end - filler.count
-                while e > 0 && text[e - 1] == TextNormalizer.space { e -= 1 }
+                while e > 0 && TextNormalizer.isBreak(text[e - 1]) { e -= 1 }
                 if endsWithNoun(text, at: e) { return true }
             }
         }

@@ -3,7 +3,7 @@ import Foundation
 import HallDaemon
 import HallModel
 import Logging
-import Synchronization
+import ServiceLifecycle
 
 /// halld: serves the hall's robots and index screens.
 @main
@@ -43,47 +43,19 @@ struct Halld: AsyncParsableCommand {
             }
             listen = (String(tcp[..<colon]), port)
         }
-        let daemon: Daemon
+        let service = DaemonService(config: loaded, listen: listen, logger: logger) { daemon in
+            if let port = daemon.tcpPort {
+                // One line on stdout for scripts and tests that start halld on port 0.
+                FileHandle.standardOutput.write(Data("halld listening tcp \(daemon.config.tcpHost ?? ""):\(port)\n".utf8))
+            }
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
-            daemon = try await Daemon.start(config: loaded, listen: listen, logger: logger)
+            try await group.run()
         } catch {
             FileHandle.standardError.write(Data("halld: \(error)\n".utf8))
             throw ExitCode(1)
-        }
-        if let port = daemon.tcpPort {
-            // One line on stdout for scripts and tests that start halld on port 0.
-            FileHandle.standardOutput.write(Data("halld listening tcp \(daemon.config.tcpHost ?? ""):\(port)\n".utf8))
-        }
-        await waitForTermination()
-        logger.info("stopping")
-        await daemon.stop()
-    }
-}
-
-/// Returns on SIGINT or SIGTERM.
-func waitForTermination() async {
-    signal(SIGINT, SIG_IGN)
-    signal(SIGTERM, SIG_IGN)
-    var sources: [any DispatchSourceSignal] = []
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        let once = OnceFlag()
-        for sig in [SIGINT, SIGTERM] {
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { if once.claim() { continuation.resume() } }
-            source.resume()
-            sources.append(source)
-        }
-    }
-    withExtendedLifetime(sources) {}
-}
-
-/// Resumes the continuation once, whichever signal comes first.
-final class OnceFlag: Sendable {
-    private let done = Mutex(false)
-    func claim() -> Bool {
-        done.withLock { done in
-            defer { done = true }
-            return !done
         }
     }
 }

@@ -14,6 +14,7 @@ final class HostileInputTests: XCTestCase {
 
     override func setUp() async throws {
         var config = DaemonConfig()
+        config.metricsListen = "127.0.0.1:0"
         config.tcpHost = "127.0.0.1"
         config.tcpPort = 0
         config.devices = [.init(id: "robot-south", kind: .robot, station: "robot-south", key: Array("hostile-test-key-0123456789".utf8))]
@@ -57,18 +58,25 @@ final class HostileInputTests: XCTestCase {
         let flooding = Mutex(true)
         let sent = Mutex(0)
         let port = daemon.tcpPort!
+        let hangups = Mutex(0)
         let flooder = Thread {
-            guard let garbage = try? TCPTransport(host: "127.0.0.1", port: port) else { return }
             var generator = SystemRandomNumberGenerator()
-            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+            var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+            // halld hangs up on a stranger sending only noise; the flood dials again.
             while flooding.withLock({ $0 }) {
-                for i in chunk.indices { chunk[i] = UInt8.random(in: 0...255, using: &generator) }
-                // Sprinkle sync pairs so the decoder keeps trying to resynchronise.
-                for i in stride(from: 0, to: chunk.count - 1, by: 997) { chunk[i] = 0xA5; chunk[i + 1] = 0x5A }
-                guard (try? garbage.write(chunk)) != nil else { break }
-                sent.withLock { $0 += chunk.count }
+                guard let garbage = try? TCPTransport(host: "127.0.0.1", port: port) else { break }
+                while flooding.withLock({ $0 }) {
+                    for i in chunk.indices { chunk[i] = UInt8.random(in: 0...255, using: &generator) }
+                    // Sprinkle sync pairs so the decoder keeps trying to resynchronise.
+                    for i in stride(from: 0, to: chunk.count - 1, by: 997) { chunk[i] = 0xA5; chunk[i + 1] = 0x5A }
+                    guard (try? garbage.write(chunk)) != nil else {
+                        hangups.withLock { $0 += 1 }
+                        break
+                    }
+                    sent.withLock { $0 += chunk.count }
+                }
+                garbage.close()
             }
-            garbage.close()
         }
         flooder.start()
         defer { flooding.withLock { $0 = false } }
@@ -80,6 +88,7 @@ final class HostileInputTests: XCTestCase {
             XCTAssertNoThrow(try device.ask(question, timeoutMilliseconds: 1000))
         }
         XCTAssertGreaterThan(daemon.hub.badFrameCount, 0)
+        XCTAssertGreaterThan(hangups.withLock { $0 }, 0, "a noisy stranger is hung up on")
         XCTAssertLessThanOrEqual(daemon.hub.recentMalformed.count, daemon.hub.malformedHistory, "the error history is bounded")
     }
 }

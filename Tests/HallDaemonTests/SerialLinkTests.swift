@@ -49,6 +49,10 @@ final class SerialLinkTests: XCTestCase {
         try """
         listen:
           tcp: off
+        metrics:
+          listen: off
+        status:
+          socket: \(directory.appendingPathComponent("status.sock").path)
         devices:
           - id: robot-north
             kind: robot

@@ -14,6 +14,7 @@ final class TCPLinkTests: XCTestCase {
 
     override func setUp() async throws {
         var config = DaemonConfig()
+        config.metricsListen = "127.0.0.1:0"
         config.tcpHost = "127.0.0.1"
         config.tcpPort = 0
         config.source = "test"

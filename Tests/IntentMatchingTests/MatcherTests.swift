@@ -75,6 +75,8 @@ final class MatcherDecisionTests: XCTestCase {
         XCTAssertEqual(route("我不办驾照，我办身份证"), "id-card")
         XCTAssertEqual(route("不是护照，是驾照"), "driving")
         XCTAssertEqual(route("I don't need a passport, I need an ID card"), "id-card")
+        // An English cue stops at the end of its clause too.
+        XCTAssertEqual(route("not the passport, the toilet"), "restroom")
         XCTAssertEqual(matcher.match("不办社保").rule, .onlyNegated)
         // A bare 不 negates the verb right after it, and only that far.
         XCTAssertEqual(route("不查护照了，办身份证"), "id-card")
@@ -121,7 +123,7 @@ final class MatcherDecisionTests: XCTestCase {
 
     func testExplanationShowsHitsScoresAndRule() {
         let e = matcher.explain("不办社保，办医保")
-        XCTAssertEqual(e.normalized, "不办社保 办医保")
+        XCTAssertEqual(e.normalized, "不办社保|办医保")
         XCTAssertTrue(e.hits.contains { $0.keyword == "社保" && $0.status == .negated })
         XCTAssertTrue(e.hits.contains { $0.keyword == "医保" && $0.status == .counted })
         XCTAssertEqual(e.scores.first?.intent, "medical")

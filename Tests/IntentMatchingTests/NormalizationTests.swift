@@ -8,7 +8,9 @@ final class NormalizationTests: XCTestCase {
         XCTAssertEqual(normalizer.normalizedString("護照在哪裡辦理？"), "护照在哪里办理")
         XCTAssertEqual(normalizer.normalizedString("ＩＤ　Ｃａｒｄ！！"), "id card")
         XCTAssertEqual(normalizer.normalizedString("  Where's   the TOILET?? "), "wheres the toilet")
-        XCTAssertEqual(normalizer.normalizedString("社保，医保、公积金……"), "社保 医保 公积金")
+        // Sentence punctuation ends a clause (shown as |); other punctuation separates words.
+        XCTAssertEqual(normalizer.normalizedString("社保，医保、公积金……"), "社保|医保|公积金")
+        XCTAssertEqual(normalizer.normalizedString("not the toilet, the waiting-room"), "not the toilet|the waiting room")
         XCTAssertEqual(normalizer.normalizedString("身份証"), "身份证")
     }
 
@@ -20,6 +22,7 @@ final class NormalizationTests: XCTestCase {
         XCTAssertEqual(normalizer.normalizedString("幺八号窗口"), "18号窗口")
         XCTAssertEqual(normalizer.normalizedString("１８号窗口"), "18号窗口")
         XCTAssertEqual(normalizer.normalizedString("一百零二号"), "102号")
+        XCTAssertEqual(normalizer.normalizedString("叁拾號窗口"), "30号窗口")
         // Numerals that are not window numbers stay as they are.
         XCTAssertEqual(normalizer.normalizedString("一个人办三件事"), "一个人办三件事")
     }
