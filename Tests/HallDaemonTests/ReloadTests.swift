@@ -1,0 +1,104 @@
+import DeviceLinks
+import DeviceProtocol
+import DeviceSimulation
+import Foundation
+import HallAnswers
+import HallDaemon
+import Logging
+import Synchronization
+import XCTest
+
+/// Staff edits going live while the hall is open: a bad edit is refused with file:line and
+/// the answers stay; a good one is applied; reloading under load loses no question.
+final class ReloadTests: XCTestCase {
+    var directory: URL!
+    var daemon: Daemon!
+
+    override func setUp() async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hallguide-reload-\(UUID().uuidString)")
+        try HallFiles.exportDefault(to: directory.path)
+        var config = DaemonConfig()
+        config.metricsListen = "127.0.0.1:0"
+        config.tcpHost = "127.0.0.1"
+        config.tcpPort = 0
+        config.mapPath = directory.appendingPathComponent("maps/changchun-municipal.yaml").path
+        config.intentsPath = directory.appendingPathComponent("intents").path
+        config.timing.queryBurst = 1_000_000
+        config.timing.queryRefillNanoseconds = 1
+        config.devices = (1...8).map {
+            .init(id: "load-robot-\($0)", kind: .robot, station: "robot-north", key: Array("hallguide-dev-key:load-robot-\($0)".utf8))
+        }
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        daemon = try await Daemon.start(config: config, logger: logger)
+    }
+
+    override func tearDown() async throws {
+        await daemon.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func ask(_ question: String) throws -> DeviceProtocol.Answer {
+        let robot = SimulatedDevice(id: "load-robot-1", kind: .robot, key: Array("hallguide-dev-key:load-robot-1".utf8),
+                                    transport: try TCPTransport(host: "127.0.0.1", port: daemon.tcpPort!))
+        try robot.connect()
+        defer { robot.close() }
+        return try robot.ask(question)
+    }
+
+    func testABrokenEditIsRefusedWithFileAndLineAndTheAnswersStay() async throws {
+        let before = try ask("厕所在哪")
+        let version = daemon.service.hall.version
+        // Staff give 护照 (exit-entry's) to the waiting areas too: an over-match.
+        let file = directory.appendingPathComponent("intents/facilities.yaml")
+        let lines = try String(contentsOf: file, encoding: .utf8).components(separatedBy: "\n")
+        let target = try XCTUnwrap(lines.firstIndex { $0.contains("zh: [") })
+        try lines.enumerated().map { $0.offset == target ? $0.element.replacingOccurrences(of: "[", with: "[护照, ") : $0.element }
+            .joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+
+        let result = await daemon.reload()
+        XCTAssertFalse(result.ok)
+        // Both claimants are named with file:line, the edited line among them.
+        XCTAssertTrue(result.problems.contains { $0.contains("keyword '护照' is claimed by intents") && $0.contains("\(file.path):\(target + 1)") },
+                      "\(result.problems)")
+        XCTAssertEqual(daemon.service.hall.version, version, "the running data stays")
+        XCTAssertEqual(try ask("厕所在哪"), before)
+        XCTAssertEqual(try ask("护照在哪办").destination, "exit-entry")
+        // The status reports the refusal with the same file:line.
+        XCTAssertEqual(daemon.status().lastReload?.problems, result.problems)
+
+        // A good edit goes live without a restart.
+        try lines.enumerated().map { $0.offset == target ? $0.element.replacingOccurrences(of: "[", with: "[候场区, ") : $0.element }
+            .joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let applied = await daemon.reload()
+        XCTAssertTrue(applied.ok, "\(applied.problems)")
+        XCTAssertNotEqual(daemon.service.hall.version, version)
+        XCTAssertEqual(try ask("候场区在哪").destination, "waiting-area")
+    }
+
+    func testReloadingDuringALoadRunLosesNoQuestion() async throws {
+        let runner = LoadRunner(host: "127.0.0.1", port: daemon.tcpPort!,
+                                devices: (1...8).map { .init(id: "load-robot-\($0)", kind: .robot, key: Array("hallguide-dev-key:load-robot-\($0)".utf8)) },
+                                rate: 400, seconds: 6, questions: ["护照在哪办", "厕所在哪", "三十号窗口", "保险", "你好"])
+        let finished = Mutex<LoadRunner.Result?>(nil)
+        let thread = Thread {
+            let result = runner.run()
+            finished.withLock { $0 = result }
+        }
+        thread.start()
+        // Reloads back to back while the devices keep asking; the first one at least must
+        // complete while the load is still running.
+        var duringLoad = 0
+        while finished.withLock({ $0 == nil }) {
+            let result = await daemon.reload()
+            XCTAssertTrue(result.ok)
+            if finished.withLock({ $0 == nil }) { duringLoad += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(duringLoad, 1, "a reload completed while the load ran")
+        while finished.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(20)) }
+        let result = try XCTUnwrap(finished.withLock { $0 })
+        XCTAssertEqual(result.failures, 0, "\(result.errors)")
+        XCTAssertEqual(result.errors, [])
+        XCTAssertGreaterThanOrEqual(result.answers, 2000, "about 400/s for 6 s")
+    }
+}
