@@ -7,11 +7,16 @@ import Wayfinding
 // hallbench: the release-mode benchmark for HallGuide's core. One run reports loading,
 // matching, routing and the Python peers on the same machine, so ratios are taken in
 // one sitting. usage: swift run -c release hallbench [--queries TSV] [--peers DIR] [--no-peers]
-// and `hallbench devices` for halld under 50 simulated devices (DeviceBench.swift).
+// `hallbench devices` for halld under 50 simulated devices (DeviceBench.swift), and
+// `hallbench startup` for the time from starting halld to READY=1 (StartupBench.swift).
 
 @main
 struct HallBench {
     static func main() throws {
+        if CommandLine.arguments.dropFirst().first == "startup" {
+            try StartupBench.run()
+            return
+        }
         if CommandLine.arguments.dropFirst().first == "devices" {
             try DeviceBench.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
             return

@@ -68,6 +68,22 @@ final class TCPLinkTests: XCTestCase {
         }
     }
 
+    func testPrometheusEndpointCountsQuestionsByOutcomeAndIntent() throws {
+        let robot = try device("robot-north", .robot)
+        _ = try robot.ask("护照在哪办")
+        _ = try robot.ask("保险")
+        let port = try XCTUnwrap(daemon.metricsPort)
+        let http = try TCPTransport(host: "127.0.0.1", port: port)
+        try http.write(Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
+        var text = ""
+        while let chunk = try? http.read(timeoutMilliseconds: 2000), !chunk.isEmpty { text += String(decoding: chunk, as: UTF8.self) }
+        XCTAssertTrue(text.hasPrefix("HTTP/1.1 200"), text)
+        XCTAssertTrue(text.contains(#"hallguide_questions_total{outcome="route",intent="exit-entry"} 1"#), text)
+        XCTAssertTrue(text.contains(#"hallguide_questions_total{outcome="clarify",intent="none"} 1"#), text)
+        XCTAssertTrue(text.contains("hallguide_answer_duration_seconds_bucket"), text)
+        XCTAssertTrue(text.contains("hallguide_devices_up 1"), text)
+    }
+
     func testABusyRobotSaysSoAndTheScreensStillShowTheRoute() throws {
         let east = try device("screen-east", .screen)
         let robot = try device("robot-north", .robot)
