@@ -92,7 +92,7 @@ let package = Package(
             name: "hallctl",
             dependencies: ["HallAnswers", "HallViews", "AudioPrompts", "StatusProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "DeviceSimulation"]),
+        .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "DeviceSimulation", "AudioPrompts"]),
         .executableTarget(
             name: "halld",
             dependencies: [

@@ -1,3 +1,4 @@
+import AudioPrompts
 import Foundation
 import HallAnswers
 import HallModel
@@ -8,11 +9,20 @@ import Wayfinding
 // matching, routing and the Python peers on the same machine, so ratios are taken in
 // one sitting. usage: swift run -c release hallbench [--queries TSV] [--peers DIR] [--no-peers]
 // `hallbench devices` for halld under 50 simulated devices (DeviceBench.swift), and
-// `hallbench startup` for the time from starting halld to READY=1 (StartupBench.swift).
+// `hallbench startup` for the time from starting halld to READY=1 (StartupBench.swift), and
+// `hallbench audio` for an answer's prompt to the first sample written by ALSA.
 
 @main
 struct HallBench {
-    static func main() throws {
+    static func main() async throws {
+        if CommandLine.arguments.dropFirst().first == "audio" {
+            // Answer → first sample written, through a real ALSA PCM of type file.
+            let samples = try await AudioLatencyProbe.measure(iterations: 200)
+            let (p50, p99) = AudioLatencyProbe.summary(samples)
+            let us = { (d: Duration) in String(format: "%.0f µs", Double(d.components.attoseconds) / 1e12 + Double(d.components.seconds) * 1e6) }
+            print("## Audio: enqueue an answer's prompt → first period written by ALSA (file PCM over null): median \(us(p50)), p99 \(us(p99)) (\(samples.count) prompts)")
+            return
+        }
         if CommandLine.arguments.dropFirst().first == "startup" {
             try StartupBench.run()
             return
