@@ -50,7 +50,7 @@ public struct DaemonConfig: Sendable {
 
     /// A development key for the built-in hall's devices, derived from the id. Only for
     /// the default loopback setup; a real hall configures its own keys.
-    public static func developmentKey(for id: String) -> [UInt8] { Array("hallguide-dev-key:\(id)".utf8) }
+    public static func developmentKey(for id: String) -> [UInt8] { DeviceKey.development(for: id) }
 
     /// With no file: the default hall's six devices on loopback TCP, with development keys.
     public static func defaults(for map: FloorMap) -> DaemonConfig {
@@ -172,7 +172,7 @@ public struct DaemonConfig: Sendable {
         }
         var key: [UInt8]?
         if let text = node["key"]?.string {
-            key = parseKey(text)
+            key = DeviceKey.parse(text)
             if key == nil { problem(node["key"], "device '\(id)': key must be hex:..., base64:... or text:...") }
         } else if let path = node["key_file"]?.string {
             key = FileManager.default.contents(atPath: path).map { Array($0) }.map { bytes in
@@ -189,21 +189,5 @@ public struct DaemonConfig: Sendable {
         let baud = node["baud"]?.int ?? 115_200
         guard let key else { return nil }
         return Device(id: id, kind: kind, station: node["station"]?.string ?? id, key: key, serial: serial, baudRate: Int32(baud))
-    }
-
-    static func parseKey(_ text: String) -> [UInt8]? {
-        if text.hasPrefix("text:") { return Array(text.dropFirst(5).utf8) }
-        if text.hasPrefix("base64:") { return Data(base64Encoded: String(text.dropFirst(7))).map { Array($0) } }
-        if text.hasPrefix("hex:") {
-            let hex = Array(text.dropFirst(4).utf8)
-            guard hex.count % 2 == 0 else { return nil }
-            var bytes: [UInt8] = []
-            for i in stride(from: 0, to: hex.count, by: 2) {
-                guard let b = UInt8(String(decoding: hex[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
-                bytes.append(b)
-            }
-            return bytes
-        }
-        return nil
     }
 }

@@ -33,23 +33,13 @@ struct DeviceOptions: ParsableArguments {
             throw ValidationError("give --tcp HOST:PORT or --serial PATH")
         }
         let keyBytes = try key.map { text -> [UInt8] in
-            guard let bytes = parseKey(text) else { throw ValidationError("--key must be hex:…, base64:… or text:…") }
+            guard let bytes = DeviceKey.parse(text) else { throw ValidationError("--key must be hex:…, base64:… or text:…") }
             return bytes
-        } ?? Array("hallguide-dev-key:\(id)".utf8)
+        } ?? DeviceKey.development(for: id)
         return SimulatedDevice(id: id, kind: kind, key: keyBytes, transport: transport)
     }
 }
 
-func parseKey(_ text: String) -> [UInt8]? {
-    if text.hasPrefix("text:") { return Array(text.dropFirst(5).utf8) }
-    if text.hasPrefix("base64:") { return Data(base64Encoded: String(text.dropFirst(7))).map { Array($0) } }
-    if text.hasPrefix("hex:") {
-        let hex = Array(text.dropFirst(4))
-        guard hex.count % 2 == 0 else { return nil }
-        return stride(from: 0, to: hex.count, by: 2).compactMap { UInt8(String(hex[$0..<$0 + 2]), radix: 16) }
-    }
-    return nil
-}
 
 func printAnswer(_ answer: Answer, json: Bool) {
     if json {
@@ -130,7 +120,7 @@ struct Load: ParsableCommand {
                 .filter { !$0.hasPrefix("#") && !$0.isEmpty }.map { String($0.split(separator: "\t")[0]) }
         } ?? ["护照在哪办", "厕所在哪", "社保在哪办", "where is the toilet", "三十号窗口怎么走", "办证"]
         let runner = LoadRunner(host: String(tcp[..<colon]), port: port,
-                                devices: (1...devices).map { .init(id: "\(prefix)-\($0)", kind: .robot, key: Array("hallguide-dev-key:\(prefix)-\($0)".utf8)) },
+                                devices: (1...devices).map { .init(id: "\(prefix)-\($0)", kind: .robot, key: DeviceKey.development(for: "\(prefix)-\($0)")) },
                                 rate: rate, seconds: seconds, questions: list)
         let r = runner.run()
         print(String(format: "%d answers in %.1f s: %.0f answers/s, p50 %.0f µs, p99 %.0f µs, max %.0f µs, %d failures",

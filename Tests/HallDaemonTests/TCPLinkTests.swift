@@ -124,7 +124,8 @@ final class TCPLinkTests: XCTestCase {
         try robot.send(.query(queryID: 42, text: "护照在哪办", language: "", confidence: 90))
         robot.close()
         eventually("offline") { !daemon.hub.isConnected("robot-north") }
-        XCTAssertEqual(daemon.service.fleet.record("robot-north")?.activity, .offline)
+        // The hub drops the link first, then tells the fleet: wait for both.
+        eventually("the robot offline") { daemon.service.fleet.record("robot-north")?.activity == .offline }
         // The same device comes back on a new connection, no restart.
         let again = try device("robot-north", .robot)
         XCTAssertEqual(try again.ask("厕所在哪").outcome, .route)
