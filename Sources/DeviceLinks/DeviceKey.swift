@@ -22,3 +22,13 @@ public enum DeviceKey {
     /// The development key of a device id: for the built-in loopback setup only.
     public static func development(for id: String) -> [UInt8] { Array("hallguide-dev-key:\(id)".utf8) }
 }
+
+/// A listen or connect address written as `HOST:PORT` (the last colon splits, so an
+/// IPv6 host without brackets still parses).
+public enum HostPort {
+    public static func parse(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port) else { return nil }
+        return (String(text[..<colon]), port)
+    }
+}

@@ -85,9 +85,9 @@ public final class Daemon: Sendable {
             serial.append(link)
         }
         var endpoint: MetricsEndpoint?
-        if let listen = config.metricsListen, let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) {
+        if let listen = config.metricsListen.flatMap(HostPort.parse) {
             endpoint = try await MetricsEndpoint.start(
-                host: String(listen[..<colon]), port: port, metrics: metrics,
+                host: listen.host, port: listen.port, metrics: metrics,
                 refresh: {
                     metrics.update(devicesUp: hub.connectedDevices.count, badFrames: hub.badFrameCount)
                     for output in audio?.status() ?? [] {
@@ -96,7 +96,7 @@ public final class Daemon: Sendable {
                     }
                 },
                 group: group)
-            logger.info("metrics on http://\(listen[..<colon]):\(endpoint!.port)/metrics")
+            logger.info("metrics on http://\(listen.host):\(endpoint!.port)/metrics")
         }
         logger.info("hall '\(hall.map.hallID)' data \(hall.version): \(hall.intents.intents.count) intents, \(config.devices.count) devices")
         let daemon = Daemon(config: config, hub: hub, service: service, metrics: metrics, group: group, logger: logger, tcp: tcp,

@@ -98,9 +98,9 @@ public struct DaemonConfig: Sendable {
                 if let tcp = value["tcp"] {
                     if tcp.null != nil || tcp.string == "" || tcp.string == "off" {
                         config.tcpHost = nil
-                    } else if let s = tcp.string, let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]) {
-                        config.tcpHost = String(s[..<colon])
-                        config.tcpPort = port
+                    } else if let address = tcp.string.flatMap(HostPort.parse) {
+                        config.tcpHost = address.host
+                        config.tcpPort = address.port
                     } else {
                         problem(tcp, "listen.tcp must be host:port (or off)")
                     }
@@ -118,6 +118,10 @@ public struct DaemonConfig: Sendable {
             case "metrics":
                 if let listen = value["listen"] {
                     config.metricsListen = (listen.string == "off" || listen.null != nil) ? nil : listen.string
+                    // A typo would silently turn the endpoint off: refuse it instead.
+                    if let text = config.metricsListen, HostPort.parse(text) == nil {
+                        problem(listen, "metrics.listen must be host:port (or off)")
+                    }
                 }
             case "audio":
                 do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeviceLinks
 import Foundation
 import HallDaemon
 import HallModel
@@ -38,10 +39,8 @@ struct Halld: AsyncParsableCommand {
         }
         var listen: (host: String, port: Int)?
         if let tcp {
-            guard let colon = tcp.lastIndex(of: ":"), let port = Int(tcp[tcp.index(after: colon)...]) else {
-                throw ValidationError("--tcp must be HOST:PORT")
-            }
-            listen = (String(tcp[..<colon]), port)
+            guard let address = HostPort.parse(tcp) else { throw ValidationError("--tcp must be HOST:PORT") }
+            listen = address
         }
         let service = DaemonService(config: loaded, listen: listen, logger: logger) { daemon in
             if let port = daemon.tcpPort {

@@ -23,10 +23,8 @@ struct DeviceOptions: ParsableArguments {
     func device(kind: DeviceKind) throws -> SimulatedDevice {
         let transport: any ByteTransport
         if let tcp {
-            guard let colon = tcp.lastIndex(of: ":"), let port = Int(tcp[tcp.index(after: colon)...]) else {
-                throw ValidationError("--tcp must be HOST:PORT")
-            }
-            transport = try TCPTransport(host: String(tcp[..<colon]), port: port)
+            guard let address = HostPort.parse(tcp) else { throw ValidationError("--tcp must be HOST:PORT") }
+            transport = try TCPTransport(host: address.host, port: address.port)
         } else if let serial {
             transport = try SerialTransport(path: serial)
         } else {
@@ -112,14 +110,12 @@ struct Load: ParsableCommand {
     @Option(help: "A file with one question per line (a TAB ends the question).") var questions: String?
 
     func run() throws {
-        guard let colon = tcp.lastIndex(of: ":"), let port = Int(tcp[tcp.index(after: colon)...]) else {
-            throw ValidationError("--tcp must be HOST:PORT")
-        }
+        guard let address = HostPort.parse(tcp) else { throw ValidationError("--tcp must be HOST:PORT") }
         let list = try questions.map { path in
             try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
                 .filter { !$0.hasPrefix("#") && !$0.isEmpty }.map { String($0.split(separator: "\t")[0]) }
         } ?? ["护照在哪办", "厕所在哪", "社保在哪办", "where is the toilet", "三十号窗口怎么走", "办证"]
-        let runner = LoadRunner(host: String(tcp[..<colon]), port: port,
+        let runner = LoadRunner(host: address.host, port: address.port,
                                 devices: (1...devices).map { .init(id: "\(prefix)-\($0)", kind: .robot, key: DeviceKey.development(for: "\(prefix)-\($0)")) },
                                 rate: rate, seconds: seconds, questions: list)
         let r = runner.run()
