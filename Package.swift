@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The floor map, places, windows and intents: YAML loading and validation.
@@ -65,12 +66,22 @@ let package = Package(
         // The status socket's line-delimited JSON and a blocking client: shared by halld and
         // hallctl without hallctl linking the daemon. No dependencies.
         .target(name: "StatusProtocol"),
+        // The durable query log (SQLite through GRDB, WAL, group commit off the answer
+        // path, retention) and the staff report over it (hallctl report).
+        .target(
+            name: "QueryLog",
+            dependencies: [
+                "HallAnswers",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // halld's composition: configuration, links → sessions → hall → answers, audio.
         .target(
             name: "HallDaemon",
             dependencies: [
                 "HallAnswers", "DeviceLinks", "CSystemd", "AudioPrompts",
-                "StatusProtocol",
+                "StatusProtocol", "QueryLog",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -90,7 +101,8 @@ let package = Package(
 
         .executableTarget(
             name: "hallctl",
-            dependencies: ["HallAnswers", "HallViews", "AudioPrompts", "StatusProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["HallAnswers", "HallViews", "AudioPrompts", "StatusProtocol", "QueryLog",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "DeviceSimulation", "AudioPrompts"]),
         .executableTarget(
@@ -115,6 +127,7 @@ let package = Package(
         .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocol"]),
         .testTarget(name: "DeviceLinksTests", dependencies: ["DeviceLinks", "DeviceSimulation"]),
         .testTarget(name: "AudioPromptsTests", dependencies: ["AudioPrompts"]),
-        .testTarget(name: "HallDaemonTests", dependencies: ["HallDaemon", "DeviceSimulation"]),
+        .testTarget(name: "HallDaemonTests", dependencies: ["HallDaemon", "DeviceSimulation", "QueryLog"]),
+        .testTarget(name: "QueryLogTests", dependencies: ["QueryLog", "HallAnswers"]),
     ]
 )
