@@ -7,6 +7,7 @@ import HallModel
 import Logging
 import NIOCore
 import NIOPosix
+import QueryLog
 import Synchronization
 
 /// halld put together: the hall, the device hub and its links, the hall service, metrics.
@@ -21,6 +22,10 @@ public final class Daemon: Sendable {
     private let metricsEndpoint: MetricsEndpoint?
     public let serialLinks: [SerialPortLink]
     public let audio: AudioSystem?
+    /// The query log's writer; nil when off or when it could not be opened.
+    public let queryLog: QueryLogWriter?
+    /// The query log's path and, when it could not be opened, why (for the status).
+    let queryLogOpening: (path: String, error: String?)?
     private let started = Date()
     private let loaded = Mutex(Date())
     private let lastReload = Mutex<(Date, DaemonStatus.Reload)?>(nil)
@@ -62,8 +67,31 @@ public final class Daemon: Sendable {
                 _ = audio.play(request, at: target)
             }
         }
+        // The query log: record() only appends under a mutex; normalising, redacting and
+        // writing happen on the log's own thread. Without it the hall still answers.
+        // The normaliser is the hall's in use (a reload swaps it), found through the service.
+        let serviceForLog = Mutex<HallService?>(nil)
+        let (queryLog, queryLogOpening) = openQueryLog(config.queryLog, logger: logger) { text in
+            serviceForLog.withLock { $0 }?.hall.matcher.normalize(text) ?? text
+        }
+        var running = false
+        defer { if !running { queryLog?.close(timeout: .seconds(1)) } }  // start-up failed below
+        var log: (@Sendable (HallAnswers.Answer, DeviceCredentials) -> Void)?
+        if let queryLog {
+            // Latency is not known here yet: recorded as 0 until HallService passes it on.
+            log = { (answer: HallAnswers.Answer, device: DeviceCredentials) in
+                queryLog.record(QueryRecord(answer: answer, device: device.id, place: device.station))
+            }
+        }
+        let onAnswer: (@Sendable (HallAnswers.Answer, DeviceCredentials) -> Void)? = switch (speak, log) {
+        case let (speak?, log?): { answer, device in speak(answer, device); log(answer, device) }
+        case let (speak?, nil): speak
+        case let (nil, log?): log
+        case (nil, nil): nil
+        }
         let service = HallService(hall: hall, robots: config.devices.filter { $0.kind == .robot }.map(\.id), logger: logger,
-                                  metrics: metrics, onAnswer: speak)
+                                  metrics: metrics, onAnswer: onAnswer)
+        serviceForLog.withLock { $0 = service }
         hub.setSink(service)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var tcp: TCPListener?
@@ -100,8 +128,33 @@ public final class Daemon: Sendable {
         }
         logger.info("hall '\(hall.map.hallID)' data \(hall.version): \(hall.intents.intents.count) intents, \(config.devices.count) devices")
         let daemon = Daemon(config: config, hub: hub, service: service, metrics: metrics, group: group, logger: logger, tcp: tcp,
-                            metricsEndpoint: endpoint, serialLinks: serial, audio: audio)
+                            metricsEndpoint: endpoint, serialLinks: serial, audio: audio, queryLog: queryLog,
+                            queryLogOpening: queryLogOpening)
+        running = true
         return daemon
+    }
+
+    /// Opens the query log when configured. A log that cannot be opened is reported (log
+    /// and status) and halld answers on without it: visitors come first.
+    private static func openQueryLog(_ settings: DaemonConfig.QueryLogSettings?, logger: Logger,
+                                     normalize: @escaping @Sendable (String) -> String)
+        -> (QueryLogWriter?, (path: String, error: String?)?) {
+        guard let settings else {
+            logger.info("query log off")
+            return (nil, nil)
+        }
+        let path = QueryLogPath.server(environment: ProcessInfo.processInfo.environment, configured: settings.path)
+        let configuration = QueryLogWriter.Configuration(
+            path: path, retentionDays: settings.retentionDays, maxRecords: settings.maxRecords,
+            flushInterval: .milliseconds(settings.flushMilliseconds))
+        do {
+            let writer = try QueryLogWriter(configuration: configuration, normalize: normalize, logger: logger)
+            logger.info("query log \(path): flush every \(settings.flushMilliseconds) ms, keep \(settings.retentionDays) days, at most \(settings.maxRecords) records")
+            return (writer, (path, nil))
+        } catch {
+            logger.error("query log \(path) cannot be opened, questions are not logged: \(error)")
+            return (nil, (path, "\(error)"))
+        }
     }
 
     /// Opens the status socket; part of start-up, before READY=1.
@@ -116,8 +169,11 @@ public final class Daemon: Sendable {
 
     private init(config: DaemonConfig, hub: DeviceHub, service: HallService, metrics: HallMetrics,
                  group: MultiThreadedEventLoopGroup, logger: Logger, tcp: TCPListener?, metricsEndpoint: MetricsEndpoint?,
-                 serialLinks: [SerialPortLink], audio: AudioSystem?) {
+                 serialLinks: [SerialPortLink], audio: AudioSystem?, queryLog: QueryLogWriter?,
+                 queryLogOpening: (path: String, error: String?)?) {
         self.audio = audio
+        self.queryLog = queryLog
+        self.queryLogOpening = queryLogOpening
         self.config = config
         self.hub = hub
         self.service = service
@@ -187,6 +243,10 @@ public final class Daemon: Sendable {
         try? await tcp?.close()
         await metricsEndpoint?.close()
         for link in serialLinks { await link.stop() }
+        // No more answers can come: commit what waits, then close the log.
+        if let queryLog, await !queryLog.shutdown(timeout: .seconds(5)) {
+            logger.error("query log: \(queryLog.counters.pending) records were not written at stop")
+        }
         await audio?.shutdown()
         try? await group.shutdownGracefully()
     }

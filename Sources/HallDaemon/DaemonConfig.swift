@@ -44,9 +44,24 @@ public struct DaemonConfig: Sendable {
     public var audio: AudioConfig?
     /// Where Prometheus scrapes: "host:port"; nil turns the endpoint off.
     public var metricsListen: String? = "127.0.0.1:9464"
+    /// The query log (`query_log:`); nil: off. A configuration file without the key, and
+    /// the built-in defaults, log to the default path; `DaemonConfig()` itself does not.
+    public var queryLog: QueryLogSettings?
     public var source: String = "built-in defaults"
 
     public init() {}
+
+    /// `query_log:` in the file (README, "Query log").
+    public struct QueryLogSettings: Sendable, Hashable {
+        /// nil: `$STATE_DIRECTORY/queries.sqlite`, else `./halld-queries.sqlite`.
+        public var path: String?
+        public var retentionDays = 90
+        public var maxRecords = 2_000_000
+        /// The longest a record waits before its batch is committed (what a crash can lose).
+        public var flushMilliseconds = 50
+
+        public init(path: String? = nil) { self.path = path }
+    }
 
     /// A development key for the built-in hall's devices, derived from the id. Only for
     /// the default loopback setup; a real hall configures its own keys.
@@ -55,6 +70,7 @@ public struct DaemonConfig: Sendable {
     /// With no file: the default hall's six devices on loopback TCP, with development keys.
     public static func defaults(for map: FloorMap) -> DaemonConfig {
         var config = DaemonConfig()
+        config.queryLog = QueryLogSettings()
         config.devices = map.stations.map {
             Device(id: $0.id, kind: $0.kind == .robot ? .robot : .screen, station: $0.id,
                    key: developmentKey(for: $0.id), serial: nil, baudRate: 115_200)
@@ -88,6 +104,7 @@ public struct DaemonConfig: Sendable {
         }
         var config = DaemonConfig()
         config.source = file
+        config.queryLog = QueryLogSettings()
         guard let top = root.mapping else { throw ValidationError([Diagnostic(file: file, line: 1, "the config must be a mapping")]) }
         for (key, value) in top {
             switch key.string ?? "" {
@@ -131,7 +148,7 @@ public struct DaemonConfig: Sendable {
                     for p in error.problems { problem(value, "audio: \(p)") }
                 }
             case "query_log":
-                break  // read by its own part
+                config.queryLog = parseQueryLog(value, problem: problem)
             default:
                 problem(key, "unknown key '\(key.string ?? "")' (expected hall, listen, devices, limits, audio, status, metrics, query_log)")
             }
@@ -162,6 +179,43 @@ public struct DaemonConfig: Sendable {
                 problem(key, "unknown limit '\(name)' (heartbeat_seconds, missed_heartbeats, query_burst, query_refill_seconds, ack_timeout_ms, handshake_seconds)")
             }
         }
+    }
+
+    /// `query_log: off`, or a mapping of `path` (a file, or off), `retention_days`,
+    /// `max_records`, `flush_ms`.
+    private static func parseQueryLog(_ node: Yams.Node, problem: (Yams.Node?, String) -> Void) -> QueryLogSettings? {
+        if node.null != nil || node.string == "off" { return nil }
+        guard let mapping = node.mapping else {
+            problem(node, "query_log must be a mapping (path, retention_days, max_records, flush_ms) or off")
+            return QueryLogSettings()
+        }
+        var settings = QueryLogSettings()
+        var off = false
+        func integer(_ value: Yams.Node, _ name: String, _ range: ClosedRange<Int>) -> Int? {
+            guard let n = value.int, range.contains(n) else {
+                problem(value, "query_log.\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                return nil
+            }
+            return n
+        }
+        for (key, value) in mapping {
+            switch key.string ?? "" {
+            case "path":
+                if value.null != nil || value.string == "off" {
+                    off = true
+                } else if let path = value.string, !path.isEmpty {
+                    settings.path = path
+                } else {
+                    problem(value, "query_log.path must be a file path (or off)")
+                }
+            case "retention_days": settings.retentionDays = integer(value, "retention_days", 1...36_500) ?? settings.retentionDays
+            case "max_records": settings.maxRecords = integer(value, "max_records", 1...1_000_000_000) ?? settings.maxRecords
+            case "flush_ms": settings.flushMilliseconds = integer(value, "flush_ms", 1...60_000) ?? settings.flushMilliseconds
+            default:
+                problem(key, "unknown key '\(key.string ?? "")' in query_log (expected path, retention_days, max_records, flush_ms)")
+            }
+        }
+        return off ? nil : settings
     }
 
     private static func parseDevice(_ node: Yams.Node, file: String, problem: (Yams.Node?, String) -> Void) -> Device? {

@@ -67,6 +67,25 @@ public struct DaemonStatus: Codable, Sendable, Hashable {
         public var lastError: String
     }
 
+    /// The query log: where it is and how its writer keeps up. Counts since halld started.
+    public struct QueryLog: Codable, Sendable, Hashable {
+        public var path: String
+        /// Accepted from the answer path.
+        public var recorded: UInt64
+        /// In the database and fsynced: survives a crash and a power loss.
+        public var committed: UInt64
+        /// Waiting for the next group commit.
+        public var pending: Int
+        /// Never written (the buffer was full while the disk was stuck).
+        public var dropped: UInt64
+        /// Transactions that failed (their records are retried).
+        public var failedWrites: UInt64
+        /// Rows deleted by retention.
+        public var pruned: UInt64
+        /// Why the log could not be opened; the counters are then all 0.
+        public var error: String?
+    }
+
     public var version: String
     public var pid: Int32
     public var uptimeSeconds: Double
@@ -77,6 +96,8 @@ public struct DaemonStatus: Codable, Sendable, Hashable {
     public var badFrames: Int
     public var malformed: [MalformedFrame]
     public var audio: [AudioOutput]
+    /// Absent when the query log is off.
+    public var queryLog: QueryLog? = nil
 }
 
 /// What the status socket asks of the daemon. Reads are for the ops group; the rest are

@@ -27,6 +27,12 @@ extension Daemon: StatusProvider {
             reload = r
             reload?.secondsAgo = Date().timeIntervalSince(at)
         }
+        var queryLog: DaemonStatus.QueryLog?
+        if let (path, error) = queryLogOpening {
+            let c = self.queryLog?.counters ?? .init()
+            queryLog = .init(path: path, recorded: c.recorded, committed: c.committed, pending: c.pending, dropped: c.dropped,
+                             failedWrites: c.failedWrites, pruned: c.pruned, error: error)
+        }
         return DaemonStatus(
             version: HallGuideVersion.string, pid: getpid(), uptimeSeconds: Date().timeIntervalSince(startedAt),
             hall: .init(id: hall.map.hallID, dataVersion: hall.version, map: config.mapPath ?? "built-in",
@@ -38,7 +44,8 @@ extension Daemon: StatusProvider {
             audio: (audio?.status() ?? []).map {
                 .init(name: $0.name, pcm: $0.pcm, state: $0.state.rawValue, queued: $0.queueDepth, played: $0.counters.played,
                       failed: $0.counters.failed, lastError: $0.lastError ?? "")
-            })
+            },
+            queryLog: queryLog)
     }
 
     public func recall(robot: String) -> Bool {
