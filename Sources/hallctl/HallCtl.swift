@@ -9,8 +9,8 @@ import Wayfinding
 struct HallCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hallctl",
-        abstract: "HallGuide staff and operations tool: ask, route, explain, validate, check, map.",
-        subcommands: [Ask.self, Route.self, Explain.self, Validate.self, Check.self, MapCommand.self, ExportDefault.self, AudioCommands.self,
+        abstract: "HallGuide staff and operations tool: ask, route, explain, validate, check, map, report.",
+        subcommands: [Ask.self, Route.self, Explain.self, Validate.self, Check.self, MapCommand.self, Report.self, ExportDefault.self, AudioCommands.self,
                       HalldStatus.self, HalldReload.self, HalldRecall.self, HalldErrors.self]
     )
 }

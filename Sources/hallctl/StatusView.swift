@@ -64,6 +64,17 @@ struct StatusView: Decodable {
         var lastError: String?
     }
 
+    struct QueryLog: Decodable {
+        var path: String?
+        var recorded: UInt64?
+        var committed: UInt64?
+        var pending: Int?
+        var dropped: UInt64?
+        var failedWrites: UInt64?
+        var pruned: UInt64?
+        var error: String?
+    }
+
     var version: String?
     var pid: Int?
     var uptimeSeconds: Double?
@@ -74,6 +85,7 @@ struct StatusView: Decodable {
     var badFrames: Int?
     var malformed: [Frame]?
     var audio: [AudioOutput]?
+    var queryLog: QueryLog?
 }
 
 /// The `errors` command's result.
@@ -98,6 +110,7 @@ enum StatusText {
                 .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             out.append("answers: \(answers.answered ?? 0)\(outcomes.isEmpty ? "" : " (\(outcomes))"), failed \(answers.failed ?? 0)")
         }
+        out.append(queryLogLine(s.queryLog))
         out.append("")
         out.append(contentsOf: deviceTable(s.devices ?? []))
         out.append("")
@@ -115,6 +128,15 @@ enum StatusText {
         let problems = reload.problems ?? []
         return ["last reload \(ago(reload.secondsAgo)): REFUSED, \(problems.count) problem\(problems.count == 1 ? "" : "s"); "
                 + "running data \(reload.dataVersion ?? "?") stays"] + problems.map { "  \($0)" }
+    }
+
+    /// "query log /var/lib/hallguide/queries.sqlite: 1204 committed, 0 pending, 0 dropped, 0 failed writes".
+    static func queryLogLine(_ log: StatusView.QueryLog?) -> String {
+        guard let log else { return "query log: off" }
+        let path = log.path ?? "?"
+        if let error = log.error { return "query log \(path): NOT WRITING, cannot open: \(error)" }
+        return "query log \(path): \(log.committed ?? 0) committed, \(log.pending ?? 0) pending, "
+            + "\(log.dropped ?? 0) dropped, \(log.failedWrites ?? 0) failed writes"
     }
 
     static func deviceTable(_ devices: [StatusView.Device]) -> [String] {
