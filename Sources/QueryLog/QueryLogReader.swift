@@ -23,17 +23,36 @@ public enum QueryLogReader {
     public static func records(path: String, since: Date?) throws(QueryLogError) -> [QueryRecord] {
         guard FileManager.default.fileExists(atPath: path) else { throw .noSuchFile(path) }
         do {
-            let queue = try DatabaseQueue(path: path, configuration: QueryLogSchema.readerConfiguration())
-            defer { try? queue.close() }
-            return try queue.read { db in
-                guard try db.tableExists(QueryLogSchema.table) else { throw QueryLogError.notAQueryLog(path) }
-                return try QueryLogSchema.records(since: since, db)
-            }
+            return try read(path, since: since, notAQueryLog: path)
         } catch let error as QueryLogError {
             throw error
         } catch {
+            // A reader that may not write the log's directory (an operator in the hallguide
+            // group) cannot open a WAL database whose -wal and -shm files are gone, as they
+            // are once halld has stopped and checkpointed. Nothing then writes it: read the
+            // file as immutable (SQLite URI; Debian's libsqlite3 is built with USE_URI).
+            if !FileManager.default.fileExists(atPath: path + "-wal"),
+               let records = try? read(immutableURI(path), since: since, notAQueryLog: path) {
+                return records
+            }
             throw .cannotRead(path, "\(error)")
         }
+    }
+
+    private static func read(_ location: String, since: Date?, notAQueryLog path: String) throws -> [QueryRecord] {
+        let queue = try DatabaseQueue(path: location, configuration: QueryLogSchema.readerConfiguration())
+        defer { try? queue.close() }
+        return try queue.read { db in
+            guard try db.tableExists(QueryLogSchema.table) else { throw QueryLogError.notAQueryLog(path) }
+            return try QueryLogSchema.records(since: since, db)
+        }
+    }
+
+    static func immutableURI(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
     }
 }
 

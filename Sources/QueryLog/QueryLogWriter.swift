@@ -226,8 +226,12 @@ public final class QueryLogWriter: Sendable {
         defer { finished.signal() }
         while true {
             if DispatchTime.now() >= nextPrune {
-                let more = prune()
-                nextPrune = more ? .now() : .now() + configuration.retentionInterval.dispatch
+                // Again at once while rows are due, in a minute after a failure.
+                nextPrune = switch prune() {
+                case .more: .now()
+                case .done: .now() + configuration.retentionInterval.dispatch
+                case .failed: .now() + min(configuration.retentionInterval, .seconds(60)).dispatch
+                }
             }
             let (count, closed, flushNow) = state.withLock { s in
                 (s.pending.count, s.closed, (s.pending.oldestSequence ?? .max) <= s.flushTarget)
@@ -307,8 +311,10 @@ public final class QueryLogWriter: Sendable {
         }
     }
 
-    /// One retention pass; true when it hit its limit and more rows may be due.
-    private func prune() -> Bool {
+    enum PruneResult { case done, more, failed }
+
+    /// One retention pass, at most 50,000 rows of each kind, so that commits go on between.
+    private func prune() -> PruneResult {
         let limit = 50_000
         let cutoff = configuration.now().addingTimeInterval(-Double(configuration.retentionDays) * 86_400)
         do {
@@ -319,10 +325,10 @@ public final class QueryLogWriter: Sendable {
             if deleted > 0 {
                 logger.info("query log: retention deleted \(deleted) records (older than \(configuration.retentionDays) days or beyond \(configuration.maxRecords))")
             }
-            return deleted >= limit
+            return deleted >= limit ? .more : .done
         } catch {
             logger.error("query log: retention on \(path) failed: \(error)")
-            return false
+            return .failed
         }
     }
 

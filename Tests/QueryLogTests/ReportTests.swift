@@ -164,7 +164,11 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(text.stdout.contains("299 questions: route 246 (82.3%), clarify 12 (4.0%), fallback 41 (13.7%)"), text.stdout)
         XCTAssertTrue(text.stdout.contains("Fell back: 41 questions, 6 different texts."), text.stdout)
         XCTAssertFalse(text.stdout.contains("老干部局在哪"), text.stdout)
-        if ProcessInfo.processInfo.environment["QUERYLOG_SAMPLE"] != nil { print(text.stdout) }
+        // The README's sample: QUERYLOG_SAMPLE=FILE keeps a copy of the generated log.
+        if let sample = ProcessInfo.processInfo.environment["QUERYLOG_SAMPLE"] {
+            try? FileManager.default.removeItem(atPath: sample)
+            try FileManager.default.copyItem(atPath: path, toPath: sample)
+        }
 
         let all = try hallctl(["report", "--log", path, "--since", "all", "--top", "2"])
         XCTAssertEqual(all.status, 0, all.stderr)
@@ -185,13 +189,40 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("--since must be like 7d"), bad.stderr)
     }
 
+    /// Under the unit, /var/lib/hallguide is 0750 hallguide:hallguide and the log 0640: an
+    /// operator in the group may read but not create files there, so once halld has
+    /// stopped (and removed the -wal and -shm files) the log is read as immutable.
+    func testAGroupMemberReadsTheLogOfAStoppedHalld() throws {
+        guard getuid() == 0, let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first(where: FileManager.default.isExecutableFile)
+        else { throw XCTSkip("needs root and setpriv") }
+        let directory = URL(fileURLWithPath: "/tmp/hgq-perm-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("queries.sqlite").path
+        try GeneratedWeek.write(to: path)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-wal"))
+        XCTAssertEqual(chown(directory.path, 0, 65534), 0)
+        XCTAssertEqual(chmod(directory.path, 0o750), 0)
+        XCTAssertEqual(chown(path, 0, 65534), 0)
+        XCTAssertEqual(chmod(path, 0o640), 0)
+        let run = try hallctl(["--reuid", "65534", "--regid", "65534", "--clear-groups", Self.hallctlPath,
+                               "report", "--log", path, "--since", "all"], executable: setpriv)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("302 questions"), run.stdout)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["queries.sqlite"])
+    }
+
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
-    func hallctl(_ arguments: [String]) throws -> Run {
+    static var hallctlPath: String {
         let build = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let folder = FileManager.default.fileExists(atPath: build.appendingPathComponent("hallctl").path) ? build : build.deletingLastPathComponent()
+        return folder.appendingPathComponent("hallctl").path
+    }
+
+    func hallctl(_ arguments: [String], executable: String = ReportTests.hallctlPath) throws -> Run {
         let process = Process()
-        process.executableURL = folder.appendingPathComponent("hallctl")
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["HALLGUIDE_QUERY_LOG"] = nil
