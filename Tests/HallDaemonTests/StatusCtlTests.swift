@@ -57,6 +57,7 @@ final class StatusCtlTests: XCTestCase {
                 "last reload 0.0s ago: REFUSED, 1 problem; running data 29178fa7ebf14495 stays",
                 "  /etc/hallguide/intents/facilities.yaml:12: keyword '护照'",
                 "answers: 1204 (route 1000, clarify 170, fallback 34), failed 0",
+                "query log /var/lib/hallguide/queries.sqlite: 1198 committed, 6 pending, 0 dropped, 0 failed writes",
                 "DEVICE       KIND    STATION      STATE  LAST SEEN  LINK                 FIRMWARE        ERRORS  RECONNECTS  ACTIVITY",
                 "robot-north  robot   robot-north  up     0.4s ago   tcp:10.0.5.21:50112  hg-robot 2.1.0       0           1  leading → exit-entry, battery 87%",
                 "screen-west  screen  screen-west  down   3m12s ago  -                    -                    3           4  -",

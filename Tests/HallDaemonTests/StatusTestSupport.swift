@@ -64,7 +64,9 @@ final class FakeStatusProvider: StatusProvider {
             .init(peer: "tcp:10.0.5.99:40001", device: "robot-north", secondsAgo: 12, reason: "CRC mismatch",
                   hex: "7e4847010200180000000100056865" + "6c6c6fffeeddccbbaa", offset: 20),
         ],
-        audio: [.init(name: "hall-north", pcm: "hw:1,0", state: "idle", queued: 0, played: 412, failed: 1, lastError: "underrun")])
+        audio: [.init(name: "hall-north", pcm: "hw:1,0", state: "idle", queued: 0, played: 412, failed: 1, lastError: "underrun")],
+        queryLog: .init(path: "/var/lib/hallguide/queries.sqlite", recorded: 1204, committed: 1198, pending: 6, dropped: 0,
+                        failedWrites: 0, pruned: 0, error: nil))
 }
 
 /// Log lines, so tests can check what halld logs (a refused admin command names the uid).
