@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "HallDaemon",
             dependencies: [
-                "HallAnswers", "DeviceLinks", "CSystemd", "AudioPrompts",
+                "HallAnswers", "IntentMatching", "DeviceLinks", "CSystemd", "AudioPrompts",
                 "StatusProtocol", "QueryLog",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,7 +104,7 @@ let package = Package(
             dependencies: ["HallAnswers", "HallViews", "AudioPrompts", "StatusProtocol", "QueryLog",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "DeviceSimulation", "AudioPrompts"]),
+        .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "HallDaemon", "DeviceSimulation", "AudioPrompts"]),
         .executableTarget(
             name: "halld",
             dependencies: [
@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(name: "HallModelTests", dependencies: ["HallModel", "HallTestFixtures"]),
         .testTarget(name: "IntentMatchingTests", dependencies: ["IntentMatching", "HallTestFixtures"]),
         .testTarget(name: "WayfindingTests", dependencies: ["Wayfinding", "HallTestFixtures"]),
-        .testTarget(name: "HallAnswersTests", dependencies: ["HallAnswers", "HallTestFixtures"]),
+        .testTarget(name: "HallAnswersTests", dependencies: ["HallAnswers", "Wayfinding", "HallTestFixtures"]),
         .testTarget(name: "HallViewsTests", dependencies: ["HallViews"]),
         .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocol"]),
         .testTarget(name: "DeviceLinksTests", dependencies: ["DeviceLinks", "DeviceSimulation"]),

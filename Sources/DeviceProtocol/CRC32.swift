@@ -1,14 +1,24 @@
 /// CRC-32 as in IEEE 802.3 and zlib's `crc32`: reflected polynomial 0xEDB88320, initial value
 /// and final XOR 0xFFFFFFFF. Check value: crc32("123456789") = 0xCBF43926.
 public enum CRC32 {
-    /// Byte-at-a-time lookup table, built once on first use.
-    static let table: [UInt32] = (0..<256).map { index in
-        var value = UInt32(index)
-        for _ in 0..<8 {
-            value = value & 1 == 1 ? (value >> 1) ^ 0xEDB8_8320 : value >> 1
+    /// Slicing-by-8 tables (Intel's method, as zlib uses): table k maps a byte to its CRC
+    /// contribution k bytes further on, so eight bytes cost eight lookups and no shifts
+    /// between them. Every frame in and out is checksummed: this is on the answer path.
+    static let tables: [UInt32] = {
+        var tables = [UInt32](repeating: 0, count: 8 * 256)
+        for index in 0..<256 {
+            var value = UInt32(index)
+            for _ in 0..<8 { value = value & 1 == 1 ? (value >> 1) ^ 0xEDB8_8320 : value >> 1 }
+            tables[index] = value
         }
-        return value
-    }
+        for index in 0..<256 {
+            for slice in 1..<8 {
+                let previous = tables[(slice - 1) * 256 + index]
+                tables[slice * 256 + index] = (previous >> 8) ^ tables[Int(previous & 0xFF)]
+            }
+        }
+        return tables
+    }()
 
     /// The CRC-32 of `bytes`.
     public static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
@@ -20,14 +30,31 @@ public enum CRC32 {
     /// The CRC-32 of `bytes[range]` without copying them.
     static func checksum(_ bytes: [UInt8], in range: Range<Int>) -> UInt32 {
         bytes.withUnsafeBufferPointer { buffer in
-            var crc: UInt32 = 0xFFFF_FFFF
-            table.withUnsafeBufferPointer { table in
-                for index in range {
-                    crc = table[Int((crc ^ UInt32(buffer[index])) & 0xFF)] ^ (crc >> 8)
-                }
-            }
-            return crc ^ 0xFFFF_FFFF
+            update(0xFFFF_FFFF, UnsafeBufferPointer(rebasing: buffer[range])) ^ 0xFFFF_FFFF
         }
+    }
+
+    /// Runs the (pre-inverted) register over `buffer`.
+    static func update(_ register: UInt32, _ buffer: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var crc = register
+        tables.withUnsafeBufferPointer { t in
+            var index = 0
+            let count = buffer.count
+            while count - index >= 8 {
+                let low = crc ^ (UInt32(buffer[index]) | UInt32(buffer[index + 1]) << 8
+                    | UInt32(buffer[index + 2]) << 16 | UInt32(buffer[index + 3]) << 24)
+                crc = t[7 * 256 + Int(low & 0xFF)] ^ t[6 * 256 + Int((low >> 8) & 0xFF)]
+                    ^ t[5 * 256 + Int((low >> 16) & 0xFF)] ^ t[4 * 256 + Int(low >> 24)]
+                    ^ t[3 * 256 + Int(buffer[index + 4])] ^ t[2 * 256 + Int(buffer[index + 5])]
+                    ^ t[1 * 256 + Int(buffer[index + 6])] ^ t[Int(buffer[index + 7])]
+                index += 8
+            }
+            while index < count {
+                crc = t[Int((crc ^ UInt32(buffer[index])) & 0xFF)] ^ (crc >> 8)
+                index += 1
+            }
+        }
+        return crc
     }
 }
 
@@ -38,9 +65,12 @@ public struct CRC32State: Sendable {
     public init() {}
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        let table = CRC32.table
-        for byte in bytes {
-            crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)
+        if let done = bytes.withContiguousStorageIfAvailable({ CRC32.update(crc, $0) }) {
+            crc = done
+            return
+        }
+        CRC32.tables.withUnsafeBufferPointer { table in
+            for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
         }
     }
 

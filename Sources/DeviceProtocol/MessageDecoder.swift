@@ -103,22 +103,41 @@ extension MessageCodec {
 
     private static let pointTags: TagSet = [Tag.Point.node, Tag.Point.x, Tag.Point.y, Tag.Point.level]
 
-    /// A point's fields are all optional: an unknown position is an empty one.
-    private static func pointFields(_ point: TLVFields) throws(MessageDecodeError) -> (String, Int32, Int32, String) {
-        (try point.optionalString(Tag.Point.node), try point.optionalI32(Tag.Point.x, default: 0),
-         try point.optionalI32(Tag.Point.y, default: 0), try point.optionalString(Tag.Point.level))
+    /// A point's fields are all optional: an unknown position is an empty one. Parsed in
+    /// place: a route has dozens of points, and each would otherwise cost a field table.
+    private static func point(_ bytes: [UInt8], _ range: Range<Int>) throws(MessageDecodeError) -> (String, Int32, Int32, String) {
+        var counts = InlineArray<64, UInt16>(repeating: 0)
+        var node: Range<Int>?, x: Range<Int>?, y: Range<Int>?, level: Range<Int>?
+        try TLVFields.walk(bytes, range, repeatable: [], known: pointTags, counts: &counts) { tag, value in
+            switch tag {
+            case Tag.Point.node: node = value
+            case Tag.Point.x: x = value
+            case Tag.Point.y: y = value
+            default: level = value
+            }
+        }
+        func coordinate(_ tag: UInt8, _ value: Range<Int>?) throws(MessageDecodeError) -> Int32 {
+            guard let value else { return 0 }
+            guard value.count == 4 else { throw .malformedPayload(.wrongSize(tag: tag, size: value.count)) }
+            return bytes.littleEndian(Int32.self, at: value.lowerBound)
+        }
+        return (try node.map { r throws(MessageDecodeError) in try TLVFields.string(bytes, Tag.Point.node, r) } ?? "",
+                try coordinate(Tag.Point.x, x), try coordinate(Tag.Point.y, y),
+                try level.map { r throws(MessageDecodeError) in try TLVFields.string(bytes, Tag.Point.level, r) } ?? "")
     }
 
     private static func position(_ fields: TLVFields, _ tag: UInt8) throws(MessageDecodeError) -> Position {
-        guard let point = try fields.nested(tag, known: pointTags).first else { return Position() }
-        let (node, x, y, level) = try pointFields(point)
+        var found: Range<Int>?
+        try fields.forEach(tag) { range throws(MessageDecodeError) in if found == nil { found = range } }
+        guard let found else { return Position() }
+        let (node, x, y, level) = try point(fields.payload, found)
         return Position(node: node, xCentimetres: x, yCentimetres: y, level: level)
     }
 
     private static func route(_ fields: TLVFields, _ tag: UInt8) throws(MessageDecodeError) -> [RoutePoint] {
         var route: [RoutePoint] = []
-        for point in try fields.nested(tag, known: pointTags) {
-            let (node, x, y, level) = try pointFields(point)
+        try fields.forEach(tag) { range throws(MessageDecodeError) in
+            let (node, x, y, level) = try point(fields.payload, range)
             route.append(RoutePoint(node: node, xCentimetres: x, yCentimetres: y, level: level))
         }
         return route

@@ -3,6 +3,18 @@
 public enum MessageCodec {
     public static func encode(_ message: Message) -> (type: UInt8, payload: [UInt8]) {
         var writer = TLVWriter()
+        write(message, into: &writer)
+        return (message.type.rawValue, writer.bytes)
+    }
+
+    /// The payload size of `message`, without building it.
+    public static func payloadSize(_ message: Message) -> Int {
+        var counter = TLVWriter.counting()
+        write(message, into: &counter)
+        return counter.size
+    }
+
+    static func write(_ message: Message, into writer: inout TLVWriter) {
         switch message {
         case let .hello(deviceID, kind, firmware, capabilities, clientNonce):
             writer.string(Tag.Hello.deviceID, deviceID)
@@ -21,7 +33,7 @@ public enum MessageCodec {
         case let .heartbeat(state, battery, position):
             writer.u8(Tag.Heartbeat.state, state.rawValue)
             writer.u8(Tag.Heartbeat.battery, battery)
-            writer.field(Tag.Heartbeat.position, point(position.node, position.xCentimetres, position.yCentimetres, position.level))
+            point(Tag.Heartbeat.position, position.node, position.xCentimetres, position.yCentimetres, position.level, &writer)
         case let .query(queryID, text, language, confidence):
             writer.u32(Tag.Query.queryID, queryID)
             writer.string(Tag.Query.text, text)
@@ -35,7 +47,7 @@ public enum MessageCodec {
             writer.string(Tag.Answer.text, answer.text)
             writer.string(Tag.Answer.language, answer.language)
             writer.string(Tag.Answer.prompt, answer.prompt)
-            for routePoint in answer.route { writer.field(Tag.Answer.routePoint, point(routePoint)) }
+            for routePoint in answer.route { point(Tag.Answer.routePoint, routePoint, &writer) }
             for step in answer.steps { writer.string(Tag.Answer.step, step) }
             writer.u32(Tag.Answer.decimetres, answer.decimetres)
             writer.u16(Tag.Answer.seconds, answer.seconds)
@@ -43,11 +55,11 @@ public enum MessageCodec {
         case let .lead(leadID, destination, route):
             writer.u32(Tag.Lead.leadID, leadID)
             writer.string(Tag.Lead.destination, destination)
-            for routePoint in route { writer.field(Tag.Lead.routePoint, point(routePoint)) }
+            for routePoint in route { point(Tag.Lead.routePoint, routePoint, &writer) }
         case let .leadProgress(leadID, status, position):
             writer.u32(Tag.LeadProgress.leadID, leadID)
             writer.u8(Tag.LeadProgress.status, status.rawValue)
-            writer.field(Tag.LeadProgress.position, point(position.node, position.xCentimetres, position.yCentimetres, position.level))
+            point(Tag.LeadProgress.position, position.node, position.xCentimetres, position.yCentimetres, position.level, &writer)
         case let .recall(reason):
             writer.string(Tag.Recall.reason, reason)
         case let .display(displayID, destination, title, text, route, ttlSeconds):
@@ -55,7 +67,7 @@ public enum MessageCodec {
             writer.string(Tag.Display.destination, destination)
             writer.string(Tag.Display.title, title)
             writer.string(Tag.Display.text, text)
-            for routePoint in route { writer.field(Tag.Display.routePoint, point(routePoint)) }
+            for routePoint in route { point(Tag.Display.routePoint, routePoint, &writer) }
             writer.u16(Tag.Display.ttlSeconds, ttlSeconds)
         case let .ack(sequence):
             writer.u16(Tag.Ack.sequence, sequence)
@@ -64,16 +76,22 @@ public enum MessageCodec {
             writer.u8(Tag.Nak.code, code.rawValue)
             writer.string(Tag.Nak.detail, detail)
         }
-        return (message.type.rawValue, writer.bytes)
     }
 
     /// The whole frame for `message`, after checking it against the protocol's limits.
     /// Ack and nak frames use sequence 0 by convention (PROTOCOL.md §6.3).
     public static func frame(_ message: Message, sequence: UInt16, flags: FrameFlags = []) throws(MessageEncodeError) -> [UInt8] {
         try validate(message)
-        let (type, payload) = encode(message)
-        guard payload.count <= FrameLayout.maxPayload else { throw .payloadTooLarge(bytes: payload.count) }
-        return FrameCodec.encode(Frame(flags: flags, type: type, sequence: sequence, payload: payload))
+        // Sized first, then built in place behind the header: one buffer, no copies.
+        let size = payloadSize(message)
+        guard size <= FrameLayout.maxPayload else { throw .payloadTooLarge(bytes: size) }
+        let header: [UInt8] = [FrameLayout.syncFirst, FrameLayout.syncSecond, FrameLayout.version, flags.rawValue,
+                               message.type.rawValue, UInt8(truncatingIfNeeded: sequence), UInt8(truncatingIfNeeded: sequence >> 8),
+                               UInt8(truncatingIfNeeded: size), UInt8(truncatingIfNeeded: size >> 8)]
+        var writer = TLVWriter(prefix: header, capacity: FrameLayout.headerSize + size + FrameLayout.trailerSize)
+        write(message, into: &writer)
+        writer.appendLittleEndian(CRC32.checksum(writer.bytes, in: FrameLayout.versionOffset..<writer.bytes.count))
+        return writer.bytes
     }
 
     /// Checks what a receiver would refuse: strings, lists, nonce sizes and value ranges.
@@ -125,17 +143,17 @@ public enum MessageCodec {
         }
     }
 
-    static func point(_ routePoint: RoutePoint) -> [UInt8] {
-        point(routePoint.node, routePoint.xCentimetres, routePoint.yCentimetres, routePoint.level)
+    static func point(_ tag: UInt8, _ routePoint: RoutePoint, _ writer: inout TLVWriter) {
+        point(tag, routePoint.node, routePoint.xCentimetres, routePoint.yCentimetres, routePoint.level, &writer)
     }
 
-    static func point(_ node: String, _ x: Int32, _ y: Int32, _ level: String) -> [UInt8] {
-        var writer = TLVWriter()
-        writer.string(Tag.Point.node, node)
-        writer.i32(Tag.Point.x, x)
-        writer.i32(Tag.Point.y, y)
-        writer.string(Tag.Point.level, level)
-        return writer.bytes
+    static func point(_ tag: UInt8, _ node: String, _ x: Int32, _ y: Int32, _ level: String, _ writer: inout TLVWriter) {
+        writer.nested(tag) { point in
+            point.string(Tag.Point.node, node)
+            point.i32(Tag.Point.x, x)
+            point.i32(Tag.Point.y, y)
+            point.string(Tag.Point.level, level)
+        }
     }
 }
 

@@ -89,16 +89,13 @@ public struct LoadRunner: Sendable {
                 var k = index
                 result.latencies.reserveCapacity(Int(seconds * perDevice) + 16)
                 while next < end {
-                    // Sleep most of the gap, then spin the last fraction of a millisecond.
-                    while true {
-                        let now = MonotonicClock.now()
-                        if now >= next { break }
-                        if next - now > 200_000 { usleep(UInt32((next - now) / 2_000)) }
-                    }
-                    let t0 = MonotonicClock.now()
+                    // Sleep until the question is due (no spinning: the device threads must not
+                    // take the CPU halld answers on).
+                    var due = timespec(tv_sec: Int(next / 1_000_000_000), tv_nsec: Int(next % 1_000_000_000))
+                    while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, nil) == EINTR {}
                     do {
-                        _ = try simulated.ask(questions[k % questions.count])
-                        result.latencies.append(Double(MonotonicClock.now() - t0))
+                        let (_, sent, received) = try simulated.timedAsk(questions[k % questions.count])
+                        result.latencies.append(Double(received - sent))
                         result.answers += 1
                     } catch {
                         result.failures += 1

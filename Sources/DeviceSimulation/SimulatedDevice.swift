@@ -12,7 +12,8 @@ public final class SimulatedDevice {
     private var decoder = FrameDecoder()
     /// Everything halld sent besides answers, in order.
     public private(set) var received: [DeviceClientSession.Event] = []
-    private var answers: [UInt32: Answer] = [:]
+    /// Answers not yet collected, with when their bytes were read.
+    private var answers: [UInt32: (Answer, UInt64)] = [:]
     /// When the next heartbeat is due, once authenticated (firmware sends them on a timer).
     private var nextHeartbeat: UInt64?
     private var heartbeatInterval: UInt64 = 5_000_000_000
@@ -38,13 +39,22 @@ public final class SimulatedDevice {
 
     /// Asks a question and waits for its answer.
     public func ask(_ text: String, language: String = "", timeoutMilliseconds: Int = 3000) throws(SimulationError) -> Answer {
-        let (bytes, queryID) = try encoded { () throws(MessageEncodeError) in try session.query(text, language: language, now: MonotonicClock.now()) }
+        try timedAsk(text, language: language, timeoutMilliseconds: timeoutMilliseconds).answer
+    }
+
+    /// Asks a question; returns the answer and the monotonic times the query was written
+    /// and the answer's bytes were read (before this device's acks go back).
+    public func timedAsk(_ text: String, language: String = "",
+                         timeoutMilliseconds: Int = 3000) throws(SimulationError) -> (answer: Answer, sentAt: UInt64, receivedAt: UInt64) {
+        let sentAt = MonotonicClock.now()
+        let (bytes, queryID) = try encoded { () throws(MessageEncodeError) in try session.query(text, language: language, now: sentAt) }
         try write(bytes)
         try pump(timeoutMilliseconds: timeoutMilliseconds, waitingFor: "the answer to \(queryID)") { [unowned self] () throws(SimulationError) -> Bool in
             if let nak = received.last, case let .nak(_, code, detail) = nak, code == .rateLimited { throw SimulationError.refused("\(code): \(detail)") }
             return answers[queryID] != nil
         }
-        return answers.removeValue(forKey: queryID)!
+        let (answer, receivedAt) = answers.removeValue(forKey: queryID)!
+        return (answer, sentAt, receivedAt)
     }
 
     public func send(_ message: Message) throws(SimulationError) {
@@ -68,19 +78,23 @@ public final class SimulatedDevice {
             } catch {
                 throw .transport(error)
             }
+            let readAt = MonotonicClock.now()
             decoder.append(bytes)
+            // Acks for everything in one read leave in one write, as firmware would batch them.
+            var replies: [UInt8] = []
             while let event = decoder.next() {
                 guard case .frame(let frame) = event else { continue }
-                let (writes, events) = session.receive(frame, now: MonotonicClock.now())
-                for w in writes { try write(w) }
+                let (writes, events) = session.receive(frame, now: readAt)
+                for w in writes { replies += w }
                 for e in events {
-                    if case .answer(let a) = e { answers[a.queryID] = a } else { received.append(e) }
+                    if case .answer(let a) = e { answers[a.queryID] = (a, readAt) } else { received.append(e) }
                     if case .authenticated(let seconds) = e {
                         heartbeatInterval = UInt64(max(1, seconds)) * 1_000_000_000
                         nextHeartbeat = MonotonicClock.now() + heartbeatInterval
                     }
                 }
             }
+            if !replies.isEmpty { try write(replies) }
             if let due = nextHeartbeat, MonotonicClock.now() >= due {
                 nextHeartbeat = due + heartbeatInterval
                 try heartbeat(state: state)

@@ -32,12 +32,20 @@ extension Hall {
         switch decision.outcome {
         case .route:
             let destination = decision.destination!
+            // Only starts the map names are remembered, so the memo stays bounded by the map.
+            let key = AnswerMemo.Key(from: from, destination: destination, intent: decision.intent, profile: profile, language: language)
+            let memorable = map.station(from) != nil || map.place(from) != nil
+            if memorable, let known = memo.entry(key) {
+                (route, sentence, prompt) = (known.route, known.sentence, known.prompt)
+                break
+            }
             let built = try self.route(from: from, start: start, to: destination, profile: profile, language: language)
             route = built
             let lead = decision.intent.flatMap { intent($0)?.answer[language] } ?? windowSentence(destination, language)
             let pieces = ([lead] + built.steps.map(\.text) + [built.summary]).map { $0.trimmingTrailingSpace() }.filter { !$0.isEmpty }
             sentence = pieces.joined(separator: language == .zh ? "" : " ")
             prompt = decision.intent.map { "intent/\($0)" } ?? "window/\(built.window ?? 0)"
+            if memorable { memo.remember(.init(route: built, sentence: sentence, prompt: prompt), for: key) }
         case .clarify:
             sentence = clarifySentence(decision.candidates, language)
             prompt = "clarify"

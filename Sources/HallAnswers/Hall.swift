@@ -3,8 +3,10 @@ import IntentMatching
 import Wayfinding
 
 /// One loaded, validated hall: the floor map, the compiled matcher and the precomputed
-/// routes. Immutable; a reload builds a new one and swaps it in whole.
-public struct Hall: Sendable {
+/// routes. Immutable; a reload builds a new one and swaps it in whole. A class, not a
+/// struct: every event loop shares it and it is handed around per question, and a struct
+/// this size would retain each of its tables on every copy.
+public final class Hall: Sendable {
     public let map: FloorMap
     public let intents: IntentSet
     public let matcher: IntentMatcher
@@ -13,6 +15,8 @@ public struct Hall: Sendable {
     /// Identifies the data: a hash of every file's text, shown in status and answers.
     public let version: String
     private let intentByID: [String: Intent]
+    /// Worded routes from stations and places (a cache: answers are the same without it).
+    let memo = AnswerMemo()
 
     /// Validates the map and the intents together; every problem comes back at once.
     public init(mapFile: (path: String, text: String), intentFiles: [(path: String, text: String)]) throws(ValidationError) {

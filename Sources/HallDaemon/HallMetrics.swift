@@ -1,6 +1,7 @@
 import CoreMetrics
 import Metrics
 import Prometheus
+import Synchronization
 
 /// halld's Prometheus metrics, in a registry of its own (no process-wide bootstrap, so
 /// several daemons can live in one test process).
@@ -29,11 +30,26 @@ public final class HallMetrics: Sendable {
 
     /// One answered question: its outcome, intent and how long matching and routing took.
     public func answered(outcome: String, intent: String?, duration: Duration) {
-        CoreMetrics.Counter(label: "hallguide_questions_total", dimensions: [("outcome", outcome), ("intent", intent ?? "none")], factory: factory)
-            .increment()
-        CoreMetrics.Timer(label: "hallguide_answer_duration_seconds", dimensions: [("outcome", outcome)], factory: factory)
-            .recordNanoseconds(duration.nanoseconds)
+        let key = AnswerKey(outcome: outcome, intent: intent ?? "none")
+        let handles = answerHandles.withLock { cache in
+            if let found = cache[key] { return found }
+            let made = (CoreMetrics.Counter(label: "hallguide_questions_total", dimensions: [("outcome", key.outcome), ("intent", key.intent)], factory: factory),
+                        CoreMetrics.Timer(label: "hallguide_answer_duration_seconds", dimensions: [("outcome", key.outcome)], factory: factory))
+            cache[key] = made
+            return made
+        }
+        handles.0.increment()
+        handles.1.recordNanoseconds(duration.nanoseconds)
     }
+
+    struct AnswerKey: Hashable {
+        var outcome: String
+        var intent: String
+    }
+
+    /// Handles by outcome and intent, made once: the registry's own lookup by label and
+    /// dimensions would otherwise run for every answer. Bounded by the hall's intents.
+    private let answerHandles = Mutex<[AnswerKey: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
 
     public func update(devicesUp count: Int, badFrames total: Int) {
         devicesUp.record(count)

@@ -2,6 +2,7 @@ import DeviceLinks
 import DeviceProtocol
 import HallAnswers
 import HallModel
+import IntentMatching
 import Logging
 import Synchronization
 import Wayfinding
@@ -10,11 +11,45 @@ import Wayfinding
 /// for the asking robot when it is free, and the route on the index screens.
 /// Data flows one way: link → session → here (match → route → answer) → links.
 public final class HallService: DeviceEventSink {
-    /// The hall in use; a reload swaps it whole.
-    private let current: Mutex<Hall>
+    /// The hall in use, with its device-form answers; a reload swaps both whole.
+    private let current: Mutex<HallBox>
+
+    final class HallBox: Sendable {
+        let hall: Hall
+        /// Routed answers in device form, by start, destination and wording: building and
+        /// fitting the wire form is a good part of an answer's cost, and devices stand at a
+        /// few stations. New with each hall, so a reload never serves old words.
+        let wireAnswers = Mutex<[WireKey: DeviceProtocol.Answer]>([:])
+        init(_ hall: Hall) { self.hall = hall }
+
+        func wire(for answer: HallAnswers.Answer, from station: String, queryID: UInt32) -> DeviceProtocol.Answer {
+            guard answer.outcome == .route, let destination = answer.destination else {
+                return HallService.fitted(HallService.wireAnswer(answer, queryID: queryID))
+            }
+            let key = WireKey(from: station, destination: destination, intent: answer.intent, language: answer.language)
+            var wire: DeviceProtocol.Answer
+            if let known = wireAnswers.withLock({ $0[key] }) {
+                wire = known
+            } else {
+                wire = HallService.fitted(HallService.wireAnswer(answer, queryID: 0))
+                wireAnswers.withLock { if $0.count < 16_384 { $0[key] = wire } }
+            }
+            wire.queryID = queryID
+            return wire
+        }
+    }
+
+    struct WireKey: Hashable, Sendable {
+        var from: String
+        var destination: String
+        var intent: String?
+        var language: Language
+    }
     public let fleet: Fleet
     let logger: Logger
     private let displayCounter = Mutex<UInt32>(1)
+    /// Matching buffers, reused across questions (one per event loop in use at a time).
+    private let scratchPool = Mutex<[MatchScratch]>([])
     private let stats = Mutex(AnswerStats())
     /// Called after each answer with the answer and the asking device, off the hot path's
     /// critical work (audio, query log).
@@ -30,7 +65,7 @@ public final class HallService: DeviceEventSink {
 
     public init(hall: Hall, robots: [String], logger: Logger, metrics: HallMetrics? = nil,
                 onAnswer: (@Sendable (HallAnswers.Answer, DeviceCredentials) -> Void)? = nil) {
-        current = Mutex(hall)
+        current = Mutex(HallBox(hall))
         self.metrics = metrics
         fleet = Fleet(robotIDs: robots)
         self.logger = logger
@@ -40,9 +75,12 @@ public final class HallService: DeviceEventSink {
     /// How long a booked lead waits for the robot's heartbeats to show it.
     static let leadGraceNanoseconds: UInt64 = 30_000_000_000
 
-    public var hall: Hall { current.withLock { $0 } }
+    public var hall: Hall { current.withLock { $0 }.hall }
 
-    public func replaceHall(_ hall: Hall) { current.withLock { $0 = hall } }
+    public func replaceHall(_ hall: Hall) {
+        let box = HallBox(hall)
+        current.withLock { $0 = box }
+    }
 
     public var answerStats: AnswerStats { stats.withLock { $0 } }
 
@@ -92,12 +130,14 @@ public final class HallService: DeviceEventSink {
     }
 
     private func answer(queryID: UInt32, text: String, language: String, from device: DeviceCredentials, hub: DeviceHub) -> [Message] {
-        let hall = self.hall
+        let box = current.withLock { $0 }
         let answer: HallAnswers.Answer
         let clock = ContinuousClock()
         let started = clock.now
         do {
-            answer = try hall.answer(text, from: device.station)
+            var scratch = scratchPool.withLock { $0.popLast() } ?? MatchScratch()
+            defer { scratchPool.withLock { if $0.count < 16 { $0.append(scratch) } } }
+            answer = try box.hall.answer(text, from: device.station, scratch: &scratch)
             metrics?.answered(outcome: answer.outcome.rawValue, intent: answer.intent ?? answer.destination, duration: clock.now - started)
         } catch {
             stats.withLock { $0.failed += 1 }
@@ -105,7 +145,7 @@ public final class HallService: DeviceEventSink {
             return [.answer(DeviceProtocol.Answer(queryID: queryID, outcome: .fallback, text: "请到咨询导服台。", language: "zh", prompt: "fallback"))]
         }
         stats.withLock { $0.answered += 1; $0.byOutcome[answer.outcome.rawValue, default: 0] += 1 }
-        var wire = Self.fitted(Self.wireAnswer(answer, queryID: queryID))
+        var wire = box.wire(for: answer, from: device.station, queryID: queryID)
         var replies: [Message] = []
         var lead: Message?
         if answer.outcome == .route, let route = answer.route, device.kind == .robot {
@@ -117,7 +157,7 @@ public final class HallService: DeviceEventSink {
         if let lead { replies.append(lead) }
         if answer.outcome == .route {
             let id = displayCounter.withLock { n -> UInt32 in defer { n &+= 1 }; return n }
-            let title = hall.map.place(answer.destination ?? "")?.name[answer.language] ?? ""
+            let title = box.hall.map.place(answer.destination ?? "")?.name[answer.language] ?? ""
             let display = Message.display(displayID: id, destination: wire.destination, title: title, text: wire.text,
                                           route: wire.route, ttlSeconds: 60)
             for screen in hub.roster.devices.values where screen.kind == .screen && screen.id != device.id {
@@ -154,8 +194,9 @@ public final class HallService: DeviceEventSink {
     /// An answer within the protocol's frame limit: a long English answer first loses its
     /// separate steps (the text says them too), then route points between turns, then text.
     static func fitted(_ answer: DeviceProtocol.Answer) -> DeviceProtocol.Answer {
+        // Sized, not built: the session frames the answer once, after this.
         func fits(_ a: DeviceProtocol.Answer) -> Bool {
-            (try? MessageCodec.frame(.answer(a), sequence: 1)) != nil
+            (try? MessageCodec.validate(.answer(a))) != nil && MessageCodec.payloadSize(.answer(a)) <= FrameLayout.maxPayload
         }
         var a = answer
         if fits(a) { return a }

@@ -27,6 +27,12 @@ struct HallBench {
             try StartupBench.run()
             return
         }
+        if CommandLine.arguments.dropFirst().first == "pipeline" {
+            let questions = ((try? String(contentsOfFile: "../shared/hall/queries-dev.tsv", encoding: .utf8)) ?? "护照在哪办\n厕所在哪\n")
+                .split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.map { String($0.split(separator: "\t")[0]) }
+            try PipelineBench.run(questions: questions, rounds: Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 20)
+            return
+        }
         if CommandLine.arguments.dropFirst().first == "devices" {
             try DeviceBench.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
             return

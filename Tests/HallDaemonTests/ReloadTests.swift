@@ -76,6 +76,24 @@ final class ReloadTests: XCTestCase {
         XCTAssertEqual(try ask("候场区在哪").destination, "waiting-area")
     }
 
+    /// Answers are remembered per hall (worded routes, device forms): a reload must never
+    /// serve the old words.
+    func testAReloadedAnswerTextReachesTheDevices() async throws {
+        let before = try ask("我想坐一会")
+        XCTAssertTrue(before.text.hasPrefix("东西两厅都有休息等候区"), before.text)
+        XCTAssertEqual(try ask("我想坐一会"), before, "asked again: the remembered answer is the same")
+        let file = directory.appendingPathComponent("intents/facilities.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "zh: 东西两厅都有休息等候区，我带您去最近的一处。", with: "zh: 休息区有饮水机，我带您过去。")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let result = await daemon.reload()
+        XCTAssertTrue(result.ok, "\(result.problems)")
+        let after = try ask("我想坐一会")
+        XCTAssertTrue(after.text.hasPrefix("休息区有饮水机"), after.text)
+        XCTAssertEqual(after.destination, before.destination)
+        XCTAssertEqual(after.route, before.route)
+    }
+
     func testReloadingDuringALoadRunLosesNoQuestion() async throws {
         let runner = LoadRunner(host: "127.0.0.1", port: daemon.tcpPort!,
                                 devices: (1...8).map { .init(id: "load-robot-\($0)", kind: .robot, key: Array("hallguide-dev-key:load-robot-\($0)".utf8)) },

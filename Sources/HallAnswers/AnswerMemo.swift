@@ -1,0 +1,38 @@
+import HallModel
+import Synchronization
+import Wayfinding
+
+/// Routed answers already worded, by where the visitor stands and where they go. Devices
+/// stand at a handful of stations and the hall has a few dozen destinations, so the same
+/// route and sentence are asked for again and again; the wording (directions text) is
+/// most of an answer's cost. Belongs to one `Hall`: a reload starts a new, empty one.
+final class AnswerMemo: Sendable {
+    struct Key: Hashable, Sendable {
+        var from: String
+        var destination: String
+        var intent: String?
+        var profile: RouteProfile
+        var language: Language
+    }
+
+    struct Entry: Sendable {
+        var route: Answer.Route
+        var sentence: String
+        var prompt: String
+    }
+
+    /// Enough for every station and place to every destination in both languages and
+    /// profiles of a large hall; past it, answers are worded afresh (and still right).
+    let capacity: Int
+    private let entries = Mutex<[Key: Entry]>([:])
+
+    init(capacity: Int = 16_384) { self.capacity = capacity }
+
+    func entry(_ key: Key) -> Entry? { entries.withLock { $0[key] } }
+
+    func remember(_ entry: Entry, for key: Key) {
+        entries.withLock { if $0.count < capacity { $0[key] = entry } }
+    }
+
+    var count: Int { entries.withLock { $0.count } }
+}
