@@ -104,7 +104,7 @@ let package = Package(
             dependencies: ["HallAnswers", "HallViews", "AudioPrompts", "StatusProtocol", "QueryLog",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "HallDaemon", "DeviceSimulation", "AudioPrompts"]),
+        .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "HallDaemon", "QueryLog", "DeviceSimulation", "AudioPrompts"]),
         .executableTarget(
             name: "halld",
             dependencies: [

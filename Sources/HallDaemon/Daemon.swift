@@ -59,9 +59,11 @@ public final class Daemon: Sendable {
             for missing in audio.library.missingPrompts(for: hall.intents) { logger.notice("audio: no recording for \(missing)") }
         }
         // Audio is queued, never awaited: a slow or missing speaker cannot delay an answer.
-        var speak: (@Sendable (HallAnswers.Answer, DeviceCredentials) -> Void)?
+        var speak: (@Sendable (HallService.AnsweredQuestion) -> Void)?
         if let audio {
-            speak = { (answer: HallAnswers.Answer, device: DeviceCredentials) in
+            speak = { question in
+                guard let answer = question.answer else { return }
+                let device = question.device
                 let target = audio.output(for: device.id) != nil ? device.id : device.station
                 let request = AudioRequest.answer(prompt: answer.prompt, language: answer.language, sentence: answer.answer)
                 _ = audio.play(request, at: target)
@@ -76,15 +78,23 @@ public final class Daemon: Sendable {
         }
         var running = false
         defer { if !running { queryLog?.close(timeout: .seconds(1)) } }  // start-up failed below
-        var log: (@Sendable (HallAnswers.Answer, DeviceCredentials) -> Void)?
+        var log: (@Sendable (HallService.AnsweredQuestion) -> Void)?
         if let queryLog {
-            // Latency is not known here yet: recorded as 0 until HallService passes it on.
-            log = { (answer: HallAnswers.Answer, device: DeviceCredentials) in
-                queryLog.record(QueryRecord(answer: answer, device: device.id, place: device.station))
+            log = { question in
+                let micros = Int(question.duration.nanoseconds / 1000)
+                let device = question.device
+                if let answer = question.answer {
+                    queryLog.record(QueryRecord(answer: answer, device: device.id, place: device.station, latencyMicroseconds: micros))
+                } else {
+                    queryLog.record(QueryRecord(time: Date(), device: device.id, place: device.station, text: question.question,
+                                                outcome: .error, intent: nil, destination: nil, candidates: [], confidence: 0,
+                                                latencyMicroseconds: micros, homophoneRepair: false, rule: question.error ?? "",
+                                                language: ""))
+                }
             }
         }
-        let onAnswer: (@Sendable (HallAnswers.Answer, DeviceCredentials) -> Void)? = switch (speak, log) {
-        case let (speak?, log?): { answer, device in speak(answer, device); log(answer, device) }
+        let onAnswer: (@Sendable (HallService.AnsweredQuestion) -> Void)? = switch (speak, log) {
+        case let (speak?, log?): { question in speak(question); log(question) }
         case let (speak?, nil): speak
         case let (nil, log?): log
         case (nil, nil): nil

@@ -51,9 +51,21 @@ public final class HallService: DeviceEventSink {
     /// Matching buffers, reused across questions (one per event loop in use at a time).
     private let scratchPool = Mutex<[MatchScratch]>([])
     private let stats = Mutex(AnswerStats())
-    /// Called after each answer with the answer and the asking device, off the hot path's
-    /// critical work (audio, query log).
-    let onAnswer: (@Sendable (HallAnswers.Answer, DeviceCredentials) -> Void)?
+    /// Called after each question with what became of it, once the replies are built
+    /// (audio, query log); it must only queue work, never wait.
+    let onAnswer: (@Sendable (AnsweredQuestion) -> Void)?
+
+    /// One question as it was answered, for what follows an answer (audio, the query log).
+    public struct AnsweredQuestion: Sendable {
+        public var device: DeviceCredentials
+        /// The question as asked, ID-card and phone numbers redacted.
+        public var question: String
+        /// Nil when the hall could not answer at all (see `error`); the device was sent to the desk.
+        public var answer: HallAnswers.Answer?
+        public var error: String?
+        /// Matching, routing and wording.
+        public var duration: Duration
+    }
 
     public struct AnswerStats: Sendable, Hashable {
         public var answered = 0
@@ -64,7 +76,7 @@ public final class HallService: DeviceEventSink {
     let metrics: HallMetrics?
 
     public init(hall: Hall, robots: [String], logger: Logger, metrics: HallMetrics? = nil,
-                onAnswer: (@Sendable (HallAnswers.Answer, DeviceCredentials) -> Void)? = nil) {
+                onAnswer: (@Sendable (AnsweredQuestion) -> Void)? = nil) {
         current = Mutex(HallBox(hall))
         self.metrics = metrics
         fleet = Fleet(robotIDs: robots)
@@ -138,12 +150,15 @@ public final class HallService: DeviceEventSink {
             var scratch = scratchPool.withLock { $0.popLast() } ?? MatchScratch()
             defer { scratchPool.withLock { if $0.count < 16 { $0.append(scratch) } } }
             answer = try box.hall.answer(text, from: device.station, scratch: &scratch)
-            metrics?.answered(outcome: answer.outcome.rawValue, intent: answer.intent ?? answer.destination, duration: clock.now - started)
         } catch {
             stats.withLock { $0.failed += 1 }
             logger.error("\(device.id): cannot answer from '\(device.station)': \(error)")
+            onAnswer?(AnsweredQuestion(device: device, question: Redaction.redact(text), answer: nil, error: "\(error)",
+                                       duration: clock.now - started))
             return [.answer(DeviceProtocol.Answer(queryID: queryID, outcome: .fallback, text: "请到咨询导服台。", language: "zh", prompt: "fallback"))]
         }
+        let duration = clock.now - started
+        metrics?.answered(outcome: answer.outcome.rawValue, intent: answer.intent ?? answer.destination, duration: duration)
         stats.withLock { $0.answered += 1; $0.byOutcome[answer.outcome.rawValue, default: 0] += 1 }
         var wire = box.wire(for: answer, from: device.station, queryID: queryID)
         var replies: [Message] = []
@@ -164,7 +179,7 @@ public final class HallService: DeviceEventSink {
                 hub.deliver(display, to: screen.id)
             }
         }
-        onAnswer?(answer, device)
+        onAnswer?(AnsweredQuestion(device: device, question: answer.query, answer: answer, error: nil, duration: duration))
         return replies
     }
 

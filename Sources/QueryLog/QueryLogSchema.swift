@@ -14,7 +14,7 @@ import GRDB
 /// | `intent`, `destination` | TEXT or NULL | |
 /// | `candidates` | TEXT | a clarify's candidates joined by `|`, best first; empty otherwise |
 /// | `confidence` | REAL | |
-/// | `latency_us` | INTEGER | question → answer, microseconds (0: not measured) |
+/// | `latency_us` | INTEGER | matching, routing and wording, microseconds |
 /// | `homophone_repair` | INTEGER | 1 when a homophone (pinyin) hit decided |
 /// | `rule`, `language` | TEXT | the decision rule's summary; `zh` or `en` |
 public enum QueryLogSchema {
@@ -59,6 +59,9 @@ public enum QueryLogSchema {
                 throw DatabaseError(message: "cannot switch \(db.description) to WAL (journal mode \(mode ?? "?"))")
             }
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // The writer only appends and prunes: a small page cache is enough, and halld's
+            // memory stays flat.
+            try db.execute(sql: "PRAGMA cache_size = -256")
         }
         return configuration
     }
@@ -80,10 +83,28 @@ public enum QueryLogSchema {
     static func insert(_ record: QueryRecord, _ db: Database) throws {
         let statement = try db.cachedStatement(sql: insertSQL)
         try statement.execute(arguments: [
-            record.time, record.device, record.place, record.text, record.outcome.rawValue, record.intent,
+            storedTime(record.time), record.device, record.place, record.text, record.outcome.rawValue, record.intent,
             record.destination, record.candidates.joined(separator: "|"), record.confidence,
             record.latencyMicroseconds, record.homophoneRepair, record.rule, record.language,
         ])
+    }
+
+    /// A time as GRDB stores a `Date` ("YYYY-MM-DD HH:MM:SS.SSS", UTC), which is what
+    /// the reader decodes; written by hand because Foundation's formatter costs more than
+    /// the rest of the insert.
+    static func storedTime(_ date: Date) -> String {
+        // To the nearest millisecond, as GRDB's formatter rounds.
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var seconds = time_t(milliseconds.quotientAndRemainderFloor(dividingBy: 1000).quotient)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func digits(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return digits(parts.tm_year + 1900, 4) + "-" + digits(parts.tm_mon + 1, 2) + "-" + digits(parts.tm_mday, 2) + " "
+            + digits(parts.tm_hour, 2) + ":" + digits(parts.tm_min, 2) + ":" + digits(parts.tm_sec, 2) + "."
+            + digits(Int32(milliseconds.quotientAndRemainderFloor(dividingBy: 1000).remainder), 3)
     }
 
     static func record(_ row: Row) -> QueryRecord {
@@ -123,5 +144,13 @@ public enum QueryLogSchema {
             deleted += db.changesCount
         }
         return deleted
+    }
+}
+
+extension Int64 {
+    /// Division rounding down (times before 1970 stay in order).
+    fileprivate func quotientAndRemainderFloor(dividingBy divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+        let (q, r) = quotientAndRemainder(dividingBy: divisor)
+        return r < 0 ? (q - 1, r + divisor) : (q, r)
     }
 }

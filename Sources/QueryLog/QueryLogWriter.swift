@@ -1,5 +1,8 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import Logging
 import Synchronization
@@ -217,7 +220,18 @@ public final class QueryLogWriter: Sendable {
 
     // MARK: - The writer thread
 
+    /// SCHED_IDLE from <sched.h> (a _GNU_SOURCE macro Swift does not import).
+    static let schedIdle: Int32 = 5
+
     private func run() {
+        // The log is background work: SCHED_IDLE (Linux's "only when nothing else wants
+        // this CPU"; pid 0 is the calling thread), so an event loop answering a device is
+        // never kept waiting behind it. Under a saturated CPU the buffer fills and the
+        // oldest records are dropped and counted: answers first.
+        var idle = sched_param(sched_priority: 0)
+        if sched_setscheduler(0, Self.schedIdle, &idle) != 0 {
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)  // at least the lowest nice
+        }
         let interval = configuration.flushInterval
         var batchDue: DispatchTime?
         var nextPrune = DispatchTime.now()

@@ -16,9 +16,11 @@ public enum StoredText {
 
     public static func make(_ question: String, normalize: (String) -> String) -> String {
         var text = Redaction.redact(question)
-        for (mark, word) in marks { text = text.replacingOccurrences(of: mark, with: word) }
+        // Most questions hold no number: then there is no mark to protect.
+        let marked = text.unicodeScalars.contains("[")
+        if marked { for (mark, word) in marks { text = text.replacing(mark, with: word) } }
         text = normalize(text)
-        for (mark, word) in marks { text = text.replacingOccurrences(of: word, with: mark) }
+        if marked { for (mark, word) in marks { text = text.replacing(word, with: mark) } }
         return Redaction.redact(clauseBreaks(text))
     }
 

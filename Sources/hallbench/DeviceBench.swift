@@ -2,13 +2,14 @@ import DeviceProtocol
 import DeviceSimulation
 import Foundation
 import HallAnswers
+import QueryLog
 
 /// `hallbench devices`: halld (the real binary, a child process) serving simulated robots
 /// over loopback TCP at a fixed rate; answers/s, latency from query sent to answer
 /// received, halld's memory over the run, and the asyncio JSON floor from the peers.
 enum DeviceBench {
     static func run(arguments: [String]) throws {
-        var devices = 50, rate = 5000.0, seconds = 10.0
+        var devices = 50, rate = 5000.0, seconds = 10.0, queryLog = true
         var queriesPath = "../shared/hall/queries-dev.tsv", peersPath = "../shared/bench-peers"
         var it = arguments.makeIterator()
         while let a = it.next() {
@@ -18,8 +19,9 @@ enum DeviceBench {
             case "--seconds": seconds = Double(it.next() ?? "") ?? seconds
             case "--queries": queriesPath = it.next() ?? queriesPath
             case "--peers": peersPath = it.next() ?? peersPath
+            case "--no-query-log": queryLog = false
             default:
-                print("usage: hallbench devices [--devices N] [--rate Q/S] [--seconds S] [--queries TSV] [--peers DIR]")
+                print("usage: hallbench devices [--devices N] [--rate Q/S] [--seconds S] [--queries TSV] [--peers DIR] [--no-query-log]")
                 exit(2)
             }
         }
@@ -33,6 +35,9 @@ enum DeviceBench {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hallbench-devices-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
+        // As in production, every answer is logged (SQLite, synchronous=FULL), off the answer path.
+        let logFile = dir.appendingPathComponent("queries.sqlite").path
+        config += queryLog ? "query_log:\n  path: \(logFile)\n" : "query_log: {path: off}\n"
         let configFile = dir.appendingPathComponent("halld.yaml")
         try config.write(to: configFile, atomically: true, encoding: .utf8)
 
@@ -52,8 +57,8 @@ enum DeviceBench {
             .split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.map { String($0.split(separator: "\t")[0]) }
         print("## Devices: \(devices) simulated robots on loopback TCP, \(Int(rate)) questions/s in total, \(Int(seconds)) s (halld pid \(halld.processIdentifier))")
         // A short warm-up, then the measured run; halld's memory is read before and after.
-        _ = LoadRunner(host: "127.0.0.1", port: port, devices: ids.map { .init(id: $0, kind: .robot, key: Array("hallguide-dev-key:\($0)".utf8)) },
-                       rate: rate, seconds: 1, questions: questions).run()
+        let warmUp = LoadRunner(host: "127.0.0.1", port: port, devices: ids.map { .init(id: $0, kind: .robot, key: Array("hallguide-dev-key:\($0)".utf8)) },
+                                rate: rate, seconds: 1, questions: questions).run()
         let rssBefore = rss(of: halld.processIdentifier)
         let runner = LoadRunner(host: "127.0.0.1", port: port,
                                 devices: ids.map { .init(id: $0, kind: .robot, key: Array("hallguide-dev-key:\($0)".utf8)) },
@@ -65,6 +70,15 @@ enum DeviceBench {
                      r.percentile(50) / 1000, r.percentile(90) / 1000, r.percentile(99) / 1000, (r.latencies.last ?? .nan) / 1000))
         print("halld resident memory: \(rssBefore / 1024) KB after warm-up, \(rssAfter / 1024) KB after \(r.answers) answers")
         for e in r.errors.prefix(3) { print("error: \(e)") }
+        if queryLog {
+            // Everything answered is in the log once halld has stopped (it commits at stop).
+            halld.terminate()
+            halld.waitUntilExit()
+            let logged = (try? QueryLogReader.records(path: logFile, since: nil).count) ?? 0
+            print("query log: \(logged) records for \(r.answers + warmUp.answers) answers (SQLite WAL, synchronous=FULL, group commit off the answer path)")
+        } else {
+            print("query log: off")
+        }
 
         if let peers = PeerRunner.locate(peersDirectory: peersPath),
            let results = peers.run("tcp_json_echo.py", ["--modes", "process", "--requests", "10000", "--rounds", "3"]) as? [[String: Any]],

@@ -21,6 +21,10 @@ final class ChildProcess {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
+        // halld keeps its query log in $STATE_DIRECTORY (else the working directory): never
+        // in the checkout.
+        env["STATE_DIRECTORY"] = FileManager.default.temporaryDirectory
+            .appendingPathComponent("hallguide-test-state-\(UUID().uuidString)").path
         for (k, v) in environment { env[k] = v }
         process.environment = env
         process.standardOutput = output

@@ -94,6 +94,7 @@ final class QueryLogDurabilityTests: XCTestCase {
             XCTAssertEqual(row.destination, question.answer.destination.isEmpty ? nil : question.answer.destination)
             XCTAssertEqual(row.candidates, question.answer.candidates)
             XCTAssertEqual(row.homophoneRepair, expected.homophoneRepair, question.question)
+            XCTAssertGreaterThan(row.latencyMicroseconds, 0, "answering takes some time: \(question.question)")
             XCTAssertNil(row.text.firstMatch(of: /\d{11,}/), "a number stored: \(row.text)")
         }
         XCTAssertTrue(rows.contains { $0.text.hasPrefix("我的身份证号[身份证号]，办护照") }, rows.map(\.text).joined(separator: "\n"))
