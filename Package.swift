@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocol"]),
         .testTarget(name: "DeviceLinksTests", dependencies: ["DeviceLinks", "DeviceSimulation"]),
         .testTarget(name: "AudioPromptsTests", dependencies: ["AudioPrompts"]),
-        .testTarget(name: "HallDaemonTests", dependencies: ["HallDaemon", "DeviceSimulation", "QueryLog"]),
-        .testTarget(name: "QueryLogTests", dependencies: ["QueryLog", "HallAnswers"]),
+        .testTarget(name: "HallDaemonTests", dependencies: ["HallDaemon", "DeviceSimulation", "QueryLog", "HallTestFixtures"]),
+        .testTarget(name: "QueryLogTests", dependencies: ["QueryLog", "HallAnswers", "HallTestFixtures"]),
     ]
 )

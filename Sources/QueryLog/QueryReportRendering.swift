@@ -15,13 +15,13 @@ extension QueryReport {
             return out.joined(separator: "\n") + "\n"
         }
         let shares = outcomes.filter { $0.count > 0 }.map { "\($0.name) \(Self.number($0.count)) (\(Self.percent($0.share)))" }
-        out.append("\(Self.number(total)) questions: \(shares.joined(separator: ", "))")
+        out.append("\(Self.count(total, "question")): \(shares.joined(separator: ", "))")
 
         out.append("")
         if fallbacks.isEmpty {
             out.append("Fell back: none.")
         } else {
-            out.append("Fell back: \(Self.number(fallbackCount)) questions, \(Self.number(fallbacks.count)) different texts. "
+            out.append("Fell back: \(Self.count(fallbackCount, "question")), \(Self.count(fallbacks.count, "different text")). "
                        + "Add keywords for these first (most asked at the top):")
             let rows = fallbacks.prefix(top).map { f in
                 ["\(f.count)", short.string(from: f.firstSeen), short.string(from: f.lastSeen), Self.places(f.places), f.text]
@@ -34,7 +34,7 @@ extension QueryReport {
         if clarifies.isEmpty {
             out.append("Asked back: none.")
         } else {
-            out.append("Asked back: \(Self.number(clarifyCount)) questions. What the same device asked next within 60 s:")
+            out.append("Asked back: \(Self.count(clarifyCount, "question")). What the same device asked next within 60 s:")
             for c in clarifies.prefix(top) {
                 out.append("  \(Self.pad("\(c.count)", 5, right: true))  \(c.text)  → \(c.candidates.joined(separator: " | "))")
                 out.append("         chosen next: " + c.followUps.map { "\($0.choice) \($0.count)" }.joined(separator: ", "))
@@ -46,7 +46,7 @@ extension QueryReport {
         if homophones.isEmpty {
             out.append("Homophone repairs: none.")
         } else {
-            out.append("Homophone repairs: \(Self.number(homophoneCount)) questions understood by sound; worth a keyword or a synonym:")
+            out.append("Homophone repairs: \(Self.count(homophoneCount, "question")) understood by sound; worth a keyword or a synonym:")
             for h in homophones.prefix(top) {
                 out.append("  \(Self.pad("\(h.count)", 5, right: true))  \(h.text)  → \(h.understoodAs)")
             }
@@ -120,6 +120,9 @@ extension QueryReport {
         f.dateFormat = format
         return f
     }
+
+    /// "1 question", "2,048 questions".
+    static func count(_ n: Int, _ noun: String) -> String { "\(number(n)) \(noun)\(n == 1 ? "" : "s")" }
 
     static func number(_ n: Int) -> String {
         let digits = String(n)

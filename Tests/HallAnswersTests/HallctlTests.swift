@@ -1,34 +1,13 @@
 import Foundation
+import HallTestFixtures
 import XCTest
 
 /// Runs the built `hallctl` binary the way staff and scripts do.
 final class HallctlTests: XCTestCase {
-    static var binary: URL {
-        // The test bundle sits in the build folder beside the products.
-        let build = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let direct = build.appendingPathComponent("hallctl")
-        return FileManager.default.fileExists(atPath: direct.path) ? direct
-            : build.deletingLastPathComponent().appendingPathComponent("hallctl")
-    }
+    static var binary: URL { URL(fileURLWithPath: BuiltProducts.path("hallctl")) }
 
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
-
-    func hallctl(_ arguments: [String], stdin: String? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+    func hallctl(_ arguments: [String], stdin: String? = nil) throws -> ProgramRun {
+        try ProgramRun.run(Self.binary.path, arguments, stdin: stdin)
     }
 
     func temporaryDirectory() throws -> URL {

@@ -1,4 +1,5 @@
 import Foundation
+import HallTestFixtures
 import Synchronization
 import XCTest
 
@@ -60,13 +61,9 @@ final class ChildProcess {
 }
 
 enum Binaries {
-    /// The build folder holding the products (the test bundle sits in it).
-    static var folder: URL {
-        let build = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        return FileManager.default.fileExists(atPath: build.appendingPathComponent("halld").path) ? build : build.deletingLastPathComponent()
-    }
+    static var folder: URL { BuiltProducts.folder }
 
-    static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+    static func path(_ name: String) -> String { BuiltProducts.path(name) }
 
     static func which(_ tool: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {

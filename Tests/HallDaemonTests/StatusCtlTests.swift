@@ -1,35 +1,20 @@
 import Foundation
 @testable import HallDaemon
+import HallTestFixtures
 import StatusProtocol
 import XCTest
 
 /// The built `hallctl` against a real status socket served from a fake provider.
 final class StatusCtlTests: XCTestCase {
-    struct Run: Sendable { var status: Int32; var stdout: String; var stderr: String }
-
     /// Runs a program to completion on a thread of its own (the server's tasks need the
     /// cooperative pool meanwhile).
-    func run(_ executable: String, _ arguments: [String], in harness: StatusHarness) async throws -> Run {
+    func run(_ executable: String, _ arguments: [String], in harness: StatusHarness) async throws -> ProgramRun {
         try await harness.blocking {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            var environment = ProcessInfo.processInfo.environment
-            environment["HALLGUIDE_STATUS_SOCKET"] = nil
-            process.environment = environment
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
+            try ProgramRun.run(executable, arguments, environment: ["HALLGUIDE_STATUS_SOCKET": nil])
         }
     }
 
-    func hallctl(_ arguments: [String], _ harness: StatusHarness) async throws -> Run {
+    func hallctl(_ arguments: [String], _ harness: StatusHarness) async throws -> ProgramRun {
         try await run(Binaries.path("hallctl"), arguments + ["--socket", harness.path], in: harness)
     }
 

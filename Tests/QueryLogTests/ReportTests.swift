@@ -1,4 +1,5 @@
 import Foundation
+import HallTestFixtures
 @testable import QueryLog
 import XCTest
 
@@ -212,30 +213,16 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["queries.sqlite"])
     }
 
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
+    static var hallctlPath: String { BuiltProducts.path("hallctl") }
 
-    static var hallctlPath: String {
-        let build = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let folder = FileManager.default.fileExists(atPath: build.appendingPathComponent("hallctl").path) ? build : build.deletingLastPathComponent()
-        return folder.appendingPathComponent("hallctl").path
+    func hallctl(_ arguments: [String], executable: String = ReportTests.hallctlPath) throws -> ProgramRun {
+        try ProgramRun.run(executable, arguments, environment: ["HALLGUIDE_QUERY_LOG": nil])
     }
 
-    func hallctl(_ arguments: [String], executable: String = ReportTests.hallctlPath) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["HALLGUIDE_QUERY_LOG"] = nil
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+    func testCountsReadAsEnglish() {
+        XCTAssertEqual(QueryReport.count(1, "question"), "1 question")
+        XCTAssertEqual(QueryReport.count(0, "question"), "0 questions")
+        XCTAssertEqual(QueryReport.count(2048, "different text"), "2,048 different texts")
     }
 }
 
