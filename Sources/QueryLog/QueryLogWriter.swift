@@ -89,6 +89,12 @@ public final class QueryLogWriter: Sendable {
         var flushTarget: UInt64 = 0
         var closed = false
         var waiters: [DispatchSemaphore] = []
+        /// The writer thread, once it runs (its priority is raised from other threads).
+        var writerThread: pthread_t?
+        /// Monotonic nanoseconds since when the oldest waiting record waits.
+        var waitingSince: UInt64 = 0
+        /// The writer runs at normal priority until it has caught up.
+        var escalated = false
 
         /// Everything up to `sequence` is committed or dropped.
         func isSettled(_ sequence: UInt64) -> Bool {
@@ -140,10 +146,33 @@ public final class QueryLogWriter: Sendable {
             s.nextSequence += 1
             s.counters.recorded += 1
             s.counters.dropped += UInt64(s.pending.append(.init(sequence: sequence, record: record)))
+            let now = Self.monotonicNow()
+            if s.pending.count == 1 { s.waitingSince = now }
+            if !s.escalated, now - s.waitingSince > escalateAfterNanoseconds { escalate(&s) }
             // The writer sleeps until a first record arrives, then until the batch is due.
             return s.pending.count == 1 || s.pending.count == batchSize
         }
         if wakeWriter { wake.signal() }
+    }
+
+    /// Records waiting longer than this mean the idle-priority writer is not getting the
+    /// CPU: it then runs at normal priority until it has caught up.
+    var escalateAfterNanoseconds: UInt64 {
+        let (seconds, attoseconds) = (configuration.flushInterval * 4).components
+        return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+    }
+
+    /// Raises the writer to normal priority (from whichever thread sees it fall behind).
+    private func escalate(_ s: inout State) {
+        guard !s.escalated, let thread = s.writerThread else { return }
+        var normal = sched_param(sched_priority: 0)
+        if pthread_setschedparam(thread, Self.schedOther, &normal) == 0 { s.escalated = true }
+    }
+
+    static func monotonicNow() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
     public var counters: Counters {
@@ -160,6 +189,7 @@ public final class QueryLogWriter: Sendable {
     public func flush(timeout: Duration = .seconds(10)) -> Bool {
         let target = state.withLock { s -> UInt64 in
             s.flushTarget = max(s.flushTarget, s.nextSequence - 1)
+            escalate(&s)  // someone waits for it
             return s.nextSequence - 1
         }
         wake.signal()
@@ -172,6 +202,7 @@ public final class QueryLogWriter: Sendable {
     public func close(timeout: Duration = .seconds(10)) -> Bool {
         let wasClosed = state.withLock { s -> Bool in
             defer { s.closed = true; s.flushTarget = .max }
+            escalate(&s)
             return s.closed
         }
         wake.signal()
@@ -220,18 +251,26 @@ public final class QueryLogWriter: Sendable {
 
     // MARK: - The writer thread
 
-    /// SCHED_IDLE from <sched.h> (a _GNU_SOURCE macro Swift does not import).
+    /// SCHED_OTHER and SCHED_IDLE from <sched.h> (SCHED_IDLE is a _GNU_SOURCE macro Swift
+    /// does not import).
+    static let schedOther: Int32 = 0
     static let schedIdle: Int32 = 5
+
+    private static func lowerOwnPriority() {
+        var idle = sched_param(sched_priority: 0)
+        if sched_setscheduler(0, schedIdle, &idle) != 0 {
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)  // at least the lowest nice
+        }
+    }
 
     private func run() {
         // The log is background work: SCHED_IDLE (Linux's "only when nothing else wants
         // this CPU"; pid 0 is the calling thread), so an event loop answering a device is
-        // never kept waiting behind it. Under a saturated CPU the buffer fills and the
-        // oldest records are dropped and counted: answers first.
-        var idle = sched_param(sched_priority: 0)
-        if sched_setscheduler(0, Self.schedIdle, &idle) != 0 {
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)  // at least the lowest nice
-        }
+        // never kept waiting behind it. When records wait past `escalateAfterNanoseconds`
+        // (a saturated CPU), or someone flushes or closes, it runs at normal priority
+        // until it has caught up, so the crash-loss bound holds.
+        Self.lowerOwnPriority()
+        state.withLock { $0.writerThread = pthread_self() }
         let interval = configuration.flushInterval
         var batchDue: DispatchTime?
         var nextPrune = DispatchTime.now()
@@ -253,6 +292,14 @@ public final class QueryLogWriter: Sendable {
             if count == 0 {
                 notifyWaiters()
                 if closed { return }
+                // Caught up: back to idle priority (under the lock, so that a raise from
+                // record() cannot slip in between).
+                state.withLock { s in
+                    if s.escalated && s.pending.count == 0 {
+                        Self.lowerOwnPriority()
+                        s.escalated = false
+                    }
+                }
                 batchDue = nil
                 _ = wake.wait(timeout: nextPrune)
                 continue

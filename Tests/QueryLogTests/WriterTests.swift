@@ -91,19 +91,30 @@ final class WriterTests: XCTestCase {
     func testAStuckDiskDropsTheOldestAndNeverBlocksTheCaller() throws {
         let log = try writer { $0.bufferLimit = 100; $0.busyTimeout = .milliseconds(100); $0.flushInterval = .milliseconds(20) }
         defer { log.close() }
-        let blocker = try DatabaseQueue(path: path)
+        // The blocker waits its turn for the lock (the writer may be in its first retention
+        // pass); a failure to take it fails the test instead of hanging it.
+        var blockerConfiguration = Configuration()
+        blockerConfiguration.busyMode = .timeout(20)
+        let blocker = try DatabaseQueue(path: path, configuration: blockerConfiguration)
         let locked = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), released = DispatchSemaphore(value: 0)
+        let lockFailure = Mutex<String?>(nil)
         Thread.detachNewThread {
-            try? blocker.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    locked.signal()
-                    release.wait()
-                    return .commit
+            do {
+                try blocker.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        locked.signal()
+                        release.wait()
+                        return .commit
+                    }
                 }
+            } catch {
+                lockFailure.withLock { $0 = "\(error)" }
+                locked.signal()
             }
             released.signal()
         }
-        locked.wait()
+        XCTAssertEqual(locked.wait(timeout: .now() + 30), .success, "the blocker never got the lock")
+        if let failure = lockFailure.withLock({ $0 }) { return XCTFail("the blocker could not take the lock: \(failure)") }
 
         let clock = ContinuousClock()
         var slowest = Duration.zero
@@ -116,8 +127,9 @@ final class WriterTests: XCTestCase {
         XCTAssertLessThan(slowest, .milliseconds(50), "record() must never wait for the disk")
         let stuck = log.counters
         XCTAssertLessThanOrEqual(stuck.pending, 100 + 100, "bounded: the buffer plus one batch in flight")
-        XCTAssertGreaterThanOrEqual(stuck.failedWrites, 1)
         XCTAssertGreaterThan(stuck.dropped, 19_000)
+        // The writer runs at idle priority: on a busy machine its first try may come late.
+        XCTAssertTrue(eventually(10) { log.counters.failedWrites >= 1 }, "\(log.counters)")
 
         release.signal()
         released.wait()
