@@ -31,21 +31,8 @@ extension Hall {
         var prompt: String
         switch decision.outcome {
         case .route:
-            let destination = decision.destination!
-            // Only starts the map names are remembered, so the memo stays bounded by the map.
-            let key = AnswerMemo.Key(from: from, destination: destination, intent: decision.intent, profile: profile, language: language)
-            let memorable = map.station(from) != nil || map.place(from) != nil
-            if memorable, let known = memo.entry(key) {
-                (route, sentence, prompt) = (known.route, known.sentence, known.prompt)
-                break
-            }
-            let built = try self.route(from: from, start: start, to: destination, profile: profile, language: language)
-            route = built
-            let lead = decision.intent.flatMap { intent($0)?.answer[language] } ?? windowSentence(destination, language)
-            let pieces = ([lead] + built.steps.map(\.text) + [built.summary]).map { $0.trimmingTrailingSpace() }.filter { !$0.isEmpty }
-            sentence = pieces.joined(separator: language == .zh ? "" : " ")
-            prompt = decision.intent.map { "intent/\($0)" } ?? "window/\(built.window ?? 0)"
-            if memorable { memo.remember(.init(route: built, sentence: sentence, prompt: prompt), for: key) }
+            let worded = try wordedRoute(from: from, start: start, decision: decision, profile: profile)
+            (route, sentence, prompt) = (worded.route, worded.sentence, worded.prompt)
         case .clarify:
             sentence = clarifySentence(decision.candidates, language)
             prompt = "clarify"
@@ -63,6 +50,24 @@ extension Hall {
     public func answer(_ query: String, from: String = "north-door", profile: RouteProfile = .standard) throws(AnswerError) -> Answer {
         var scratch = MatchScratch()
         return try answer(query, from: from, profile: profile, scratch: &scratch)
+    }
+
+    /// A routed answer's route, sentence and prompt: remembered when the start is one the
+    /// map names (a station or place), so the memo stays bounded by the map.
+    private func wordedRoute(from: String, start: Int, decision: MatchDecision,
+                             profile: RouteProfile) throws(AnswerError) -> AnswerMemo.Entry {
+        let destination = decision.destination!
+        let language = decision.language
+        let key = AnswerMemo.Key(from: from, destination: destination, intent: decision.intent, profile: profile, language: language)
+        let memorable = map.station(from) != nil || map.place(from) != nil
+        if memorable, let known = memo.entry(key) { return known }
+        let built = try self.route(from: from, start: start, to: destination, profile: profile, language: language)
+        let lead = decision.intent.flatMap { intent($0)?.answer[language] } ?? windowSentence(destination, language)
+        let pieces = ([lead] + built.steps.map(\.text) + [built.summary]).map { $0.trimmingTrailingSpace() }.filter { !$0.isEmpty }
+        let entry = AnswerMemo.Entry(route: built, sentence: pieces.joined(separator: language == .zh ? "" : " "),
+                                     prompt: decision.intent.map { "intent/\($0)" } ?? "window/\(built.window ?? 0)")
+        if memorable { memo.remember(entry, for: key) }
+        return entry
     }
 
     /// The route to the nearest instance of a place, with directions in one language.
