@@ -178,13 +178,6 @@ struct TLVFields {
         return Array(bytes[range])
     }
 
-    /// The nested fields of each occurrence of `tag`.
-    func nested(_ tag: UInt8, known: TagSet) throws(MessageDecodeError) -> [TLVFields] {
-        var values: [TLVFields] = []
-        for entry in entries where entry.tag == tag { values.append(try TLVFields(bytes, in: entry.value, known: known)) }
-        return values
-    }
-
     /// Each occurrence of `tag`'s value range, for callers that parse nested fields in place.
     func forEach(_ tag: UInt8, _ body: (Range<Int>) throws(MessageDecodeError) -> Void) throws(MessageDecodeError) {
         for entry in entries where entry.tag == tag { try body(entry.value) }
