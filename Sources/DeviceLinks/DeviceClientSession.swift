@@ -74,7 +74,7 @@ public struct DeviceClientSession: Sendable {
             let input = AuthProof.message(serverNonce: serverNonce, clientNonce: clientNonce, deviceID: deviceID)
             let mac = HMAC<SHA256>.authenticationCode(for: input, using: SymmetricKey(data: key))
             if let framed = try? delivery.frame(.authenticate(proof: Array(mac)), now: now) { writes.append(framed.bytes) }
-        case let .authResult(accepted, heartbeatSeconds, reason):
+        case let .authResult(accepted, heartbeatSeconds, reason, _):
             phase = accepted ? .ready : .refused
             events.append(accepted ? .authenticated(heartbeatSeconds: heartbeatSeconds) : .refused(reason: reason))
         case .answer(let answer):

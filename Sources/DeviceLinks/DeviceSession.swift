@@ -159,7 +159,7 @@ public struct DeviceSession: Sendable {
         switch message {
         case let .heartbeat(state, battery, position):
             out.events.append(.heartbeat(deviceID: id, state: state, battery: battery, position: position))
-        case let .query(queryID, text, language, confidence):
+        case let .query(queryID, text, language, confidence, _):
             guard queries.take(now: now) else {
                 counters.rateLimited += 1
                 delivery.forget(frame.sequence)  // a retransmit is judged again, not re-acked
@@ -279,6 +279,7 @@ extension Message {
         case .leadProgress: "leadProgress"
         case .recall: "recall"
         case .display: "display"
+        case .notice: "notice"
         case .ack: "ack"
         case .nak: "nak"
         }

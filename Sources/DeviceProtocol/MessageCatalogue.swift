@@ -13,6 +13,7 @@ public enum MessageType: UInt8, Sendable, Hashable, CaseIterable {
     case leadProgress = 0x21
     case recall = 0x22
     case display = 0x30
+    case notice = 0x31
     case ack = 0x7E
     case nak = 0x7F
 }
@@ -41,6 +42,7 @@ extension Message {
         case .leadProgress: .leadProgress
         case .recall: .recall
         case .display: .display
+        case .notice: .notice
         case .ack: .ack
         case .nak: .nak
         }
@@ -51,7 +53,7 @@ extension Message {
     /// never acknowledged.
     public var requiresAck: Bool {
         switch self {
-        case .query, .answer, .lead, .leadProgress, .recall, .display: true
+        case .query, .answer, .lead, .leadProgress, .recall, .display, .notice: true
         case .hello, .challenge, .authenticate, .authResult, .heartbeat, .ack, .nak: false
         }
     }
@@ -62,9 +64,9 @@ enum Tag {
     enum Hello { static let deviceID: UInt8 = 1, kind: UInt8 = 2, firmware: UInt8 = 3, capabilities: UInt8 = 4, clientNonce: UInt8 = 5 }
     enum Challenge { static let serverNonce: UInt8 = 1 }
     enum Authenticate { static let proof: UInt8 = 1 }
-    enum AuthResult { static let accepted: UInt8 = 1, heartbeatSeconds: UInt8 = 2, reason: UInt8 = 3 }
+    enum AuthResult { static let accepted: UInt8 = 1, heartbeatSeconds: UInt8 = 2, reason: UInt8 = 3, code: UInt8 = 4 }
     enum Heartbeat { static let state: UInt8 = 1, battery: UInt8 = 2, position: UInt8 = 3 }
-    enum Query { static let queryID: UInt8 = 1, text: UInt8 = 2, language: UInt8 = 3, confidence: UInt8 = 4 }
+    enum Query { static let queryID: UInt8 = 1, text: UInt8 = 2, language: UInt8 = 3, confidence: UInt8 = 4, newVisitor: UInt8 = 5 }
     enum Answer {
         static let queryID: UInt8 = 1, outcome: UInt8 = 2, destination: UInt8 = 3, candidate: UInt8 = 4
         static let text: UInt8 = 5, language: UInt8 = 6, prompt: UInt8 = 7, routePoint: UInt8 = 8, step: UInt8 = 9
@@ -77,6 +79,7 @@ enum Tag {
         static let displayID: UInt8 = 1, destination: UInt8 = 2, title: UInt8 = 3, text: UInt8 = 4
         static let routePoint: UInt8 = 5, ttlSeconds: UInt8 = 6
     }
+    enum Notice { static let topic: UInt8 = 1, dataVersion: UInt8 = 2 }
     enum Ack { static let sequence: UInt8 = 1 }
     enum Nak { static let sequence: UInt8 = 1, code: UInt8 = 2, detail: UInt8 = 3 }
     enum Point { static let node: UInt8 = 1, x: UInt8 = 2, y: UInt8 = 3, level: UInt8 = 4 }

@@ -21,11 +21,14 @@ extension MessageCodec {
             return .authenticate(proof: try fields.bytes(Tag.Authenticate.proof, size: ProtocolLimits.proofBytes))
         case .authResult:
             typealias T = Tag.AuthResult
-            let fields = try TLVFields(payload, known: [T.accepted, T.heartbeatSeconds, T.reason])
+            let fields = try TLVFields(payload, known: [T.accepted, T.heartbeatSeconds, T.reason, T.code])
             let accepted = try fields.u8(T.accepted)
             guard accepted <= 1 else { throw .malformedPayload(.invalidValue(tag: T.accepted, value: UInt32(accepted))) }
+            // 0, or the field left out: no code.
+            let code = fields.has(T.code) ? try fields.u8(T.code) : 0
+            guard code == 0 || NakCode(rawValue: code) != nil else { throw .malformedPayload(.invalidValue(tag: T.code, value: UInt32(code))) }
             return .authResult(accepted: accepted == 1, heartbeatSeconds: try fields.u16(T.heartbeatSeconds),
-                               reason: try fields.optionalString(T.reason))
+                               reason: try fields.optionalString(T.reason), code: NakCode(rawValue: code))
         case .heartbeat:
             typealias T = Tag.Heartbeat
             let fields = try TLVFields(payload, known: [T.state, T.battery, T.position])
@@ -35,11 +38,13 @@ extension MessageCodec {
                               position: try position(fields, T.position))
         case .query:
             typealias T = Tag.Query
-            let fields = try TLVFields(payload, known: [T.queryID, T.text, T.language, T.confidence])
+            let fields = try TLVFields(payload, known: [T.queryID, T.text, T.language, T.confidence, T.newVisitor])
             let confidence = try fields.u8(T.confidence)
             guard confidence <= 100 else { throw .malformedPayload(.invalidValue(tag: T.confidence, value: UInt32(confidence))) }
+            let newVisitor = fields.has(T.newVisitor) ? try fields.u8(T.newVisitor) : 0
+            guard newVisitor <= 1 else { throw .malformedPayload(.invalidValue(tag: T.newVisitor, value: UInt32(newVisitor))) }
             return .query(queryID: try fields.u32(T.queryID), text: try fields.string(T.text),
-                          language: try fields.string(T.language), confidence: confidence)
+                          language: try fields.string(T.language), confidence: confidence, newVisitor: newVisitor == 1)
         case .answer:
             return .answer(try answer(payload))
         case .lead:
@@ -63,6 +68,11 @@ extension MessageCodec {
             return .display(displayID: try fields.u32(T.displayID), destination: try fields.optionalString(T.destination),
                             title: try fields.optionalString(T.title), text: try fields.optionalString(T.text),
                             route: try route(fields, T.routePoint), ttlSeconds: try fields.u16(T.ttlSeconds))
+        case .notice:
+            typealias T = Tag.Notice
+            let fields = try TLVFields(payload, known: [T.topic, T.dataVersion])
+            return .notice(topic: try enumeration(fields, T.topic, NoticeTopic.init(rawValue:)),
+                           dataVersion: try fields.optionalString(T.dataVersion))
         case .ack:
             let fields = try TLVFields(payload, known: [Tag.Ack.sequence])
             return .ack(sequence: try fields.u16(Tag.Ack.sequence))

@@ -26,19 +26,21 @@ public enum MessageCodec {
             writer.field(Tag.Challenge.serverNonce, serverNonce)
         case let .authenticate(proof):
             writer.field(Tag.Authenticate.proof, proof)
-        case let .authResult(accepted, heartbeatSeconds, reason):
+        case let .authResult(accepted, heartbeatSeconds, reason, code):
             writer.u8(Tag.AuthResult.accepted, accepted ? 1 : 0)
             writer.u16(Tag.AuthResult.heartbeatSeconds, heartbeatSeconds)
             writer.string(Tag.AuthResult.reason, reason)
+            writer.u8(Tag.AuthResult.code, code?.rawValue ?? 0)
         case let .heartbeat(state, battery, position):
             writer.u8(Tag.Heartbeat.state, state.rawValue)
             writer.u8(Tag.Heartbeat.battery, battery)
             point(Tag.Heartbeat.position, position.node, position.xCentimetres, position.yCentimetres, position.level, &writer)
-        case let .query(queryID, text, language, confidence):
+        case let .query(queryID, text, language, confidence, newVisitor):
             writer.u32(Tag.Query.queryID, queryID)
             writer.string(Tag.Query.text, text)
             writer.string(Tag.Query.language, language)
             writer.u8(Tag.Query.confidence, confidence)
+            writer.u8(Tag.Query.newVisitor, newVisitor ? 1 : 0)
         case let .answer(answer):
             writer.u32(Tag.Answer.queryID, answer.queryID)
             writer.u8(Tag.Answer.outcome, answer.outcome.rawValue)
@@ -69,6 +71,9 @@ public enum MessageCodec {
             writer.string(Tag.Display.text, text)
             for routePoint in route { point(Tag.Display.routePoint, routePoint, &writer) }
             writer.u16(Tag.Display.ttlSeconds, ttlSeconds)
+        case let .notice(topic, dataVersion):
+            writer.u8(Tag.Notice.topic, topic.rawValue)
+            writer.string(Tag.Notice.dataVersion, dataVersion)
         case let .ack(sequence):
             writer.u16(Tag.Ack.sequence, sequence)
         case let .nak(sequence, code, detail):
@@ -107,12 +112,12 @@ public enum MessageCodec {
             try check.size(Tag.Challenge.serverNonce, serverNonce, ProtocolLimits.nonceBytes)
         case let .authenticate(proof):
             try check.size(Tag.Authenticate.proof, proof, ProtocolLimits.proofBytes)
-        case let .authResult(_, _, reason):
+        case let .authResult(_, _, reason, _):
             try check.string(Tag.AuthResult.reason, reason)
         case let .heartbeat(_, battery, position):
             if battery > 100 && battery != 255 { throw .outOfRange(tag: Tag.Heartbeat.battery) }
             try check.position(Tag.Heartbeat.position, position)
-        case let .query(_, text, language, confidence):
+        case let .query(_, text, language, confidence, _):
             try check.string(Tag.Query.text, text)
             try check.string(Tag.Query.language, language)
             if confidence > 100 { throw .outOfRange(tag: Tag.Query.confidence) }
@@ -136,6 +141,8 @@ public enum MessageCodec {
             try check.string(Tag.Display.title, title)
             try check.string(Tag.Display.text, text)
             try check.route(Tag.Display.routePoint, route)
+        case let .notice(_, dataVersion):
+            try check.string(Tag.Notice.dataVersion, dataVersion)
         case .ack:
             break
         case let .nak(_, _, detail):

@@ -126,6 +126,16 @@ public enum LeadStatus: UInt8, Sendable, Hashable, CaseIterable {
     case docked = 6
 }
 
+/// What a notice says changed.
+public enum NoticeTopic: UInt8, Sendable, Hashable, CaseIterable {
+    /// The hall data was reloaded: the index and routes may differ.
+    case hall = 1
+    /// A robot started or finished leading: whether a robot can lead changed.
+    case fleet = 2
+    /// Windows or places closed or opened, or the opening hours turned.
+    case live = 3
+}
+
 /// Why a frame was refused.
 public enum NakCode: UInt8, Sendable, Hashable, CaseIterable {
     case unknownType = 1
@@ -148,12 +158,16 @@ public enum Message: Sendable, Hashable {
     case challenge(serverNonce: [UInt8])
     /// Device → halld: HMAC-SHA256(key, "hallguide-auth-v1" ‖ serverNonce ‖ clientNonce ‖ deviceID).
     case authenticate(proof: [UInt8])
-    /// halld → device: the outcome; heartbeat interval in seconds.
-    case authResult(accepted: Bool, heartbeatSeconds: UInt16, reason: String)
-    /// Device → halld, every heartbeat interval. Battery in percent, 255 when unknown.
+    /// halld → device: the outcome; heartbeat interval in seconds; with a refusal, why as
+    /// a nak code (unknownDevice, authenticationFailed), nil when accepted.
+    case authResult(accepted: Bool, heartbeatSeconds: UInt16, reason: String, code: NakCode? = nil)
+    /// Both ways: the device every heartbeat interval (battery in percent, 255 when
+    /// unknown); halld on a link it has sent nothing on for that long, so that the device
+    /// hears it is alive (PROTOCOL.md §9).
     case heartbeat(state: RobotState, battery: UInt8, position: Position)
-    /// Device → halld: what a visitor asked. Confidence 0...100 from the recogniser.
-    case query(queryID: UInt32, text: String, language: String, confidence: UInt8)
+    /// Device → halld: what a visitor asked. Confidence 0...100 from the recogniser;
+    /// `newVisitor` when the robot knows a new person is asking (nothing carries over).
+    case query(queryID: UInt32, text: String, language: String, confidence: UInt8, newVisitor: Bool = false)
     /// halld → device.
     case answer(Answer)
     /// halld → robot: walk the visitor along the route.
@@ -164,6 +178,8 @@ public enum Message: Sendable, Hashable {
     case recall(reason: String)
     /// halld → screen: show a route; ttl in seconds, 0 to clear.
     case display(displayID: UInt32, destination: String, title: String, text: String, route: [RoutePoint], ttlSeconds: UInt16)
+    /// halld → screen (and robots with a screen): something the screen shows changed.
+    case notice(topic: NoticeTopic, dataVersion: String)
     /// Receipt of the frame with `sequence`.
     case ack(sequence: UInt16)
     /// Refusal of the frame with `sequence`.

@@ -16,13 +16,13 @@ enum RandomMessages {
         case .authenticate: return .authenticate(proof: bytes(32, &g))
         case .authResult:
             return .authResult(accepted: Bool.random(using: &g), heartbeatSeconds: UInt16.random(in: 0...UInt16.max, using: &g),
-                               reason: string(&g))
+                               reason: string(&g), code: Bool.random(using: &g) ? nil : NakCode.allCases.randomElement(using: &g)!)
         case .heartbeat:
             let battery: UInt8 = Bool.random(using: &g) ? 255 : UInt8.random(in: 0...100, using: &g)
             return .heartbeat(state: RobotState.allCases.randomElement(using: &g)!, battery: battery, position: position(&g))
         case .query:
             return .query(queryID: UInt32.random(in: 0...UInt32.max, using: &g), text: string(&g), language: string(&g),
-                          confidence: UInt8.random(in: 0...100, using: &g))
+                          confidence: UInt8.random(in: 0...100, using: &g), newVisitor: Bool.random(using: &g))
         case .answer:
             return .answer(Answer(
                 queryID: UInt32.random(in: 0...UInt32.max, using: &g), outcome: Outcome.allCases.randomElement(using: &g)!,
@@ -39,6 +39,7 @@ enum RandomMessages {
         case .display:
             return .display(displayID: UInt32.random(in: 0...UInt32.max, using: &g), destination: string(&g), title: string(&g),
                             text: string(&g), route: list(&g) { routePoint(&$0) }, ttlSeconds: UInt16.random(in: 0...UInt16.max, using: &g))
+        case .notice: return .notice(topic: NoticeTopic.allCases.randomElement(using: &g)!, dataVersion: string(&g))
         case .ack: return .ack(sequence: UInt16.random(in: 0...UInt16.max, using: &g))
         case .nak:
             return .nak(sequence: UInt16.random(in: 0...UInt16.max, using: &g), code: NakCode.allCases.randomElement(using: &g)!,

@@ -118,13 +118,14 @@ struct Vectors {
         case "challenge": return .challenge(serverNonce: hex(string("serverNonce")))
         case "authenticate": return .authenticate(proof: hex(string("proof")))
         case "authResult":
-            return .authResult(accepted: json["accepted"] as! Bool, heartbeatSeconds: UInt16(int("heartbeatSeconds")), reason: string("reason"))
+            return .authResult(accepted: json["accepted"] as! Bool, heartbeatSeconds: UInt16(int("heartbeatSeconds")), reason: string("reason"),
+                               code: (json["code"] as? String).map(nakCode))
         case "heartbeat":
             return .heartbeat(state: named(RobotState.self, string("state")), battery: UInt8(int("battery")),
                               position: position(json["position"] as! [String: Any]))
         case "query":
             return .query(queryID: UInt32(int("queryID")), text: string("text"), language: string("language"),
-                          confidence: UInt8(int("confidence")))
+                          confidence: UInt8(int("confidence")), newVisitor: json["newVisitor"] as? Bool ?? false)
         case "answer":
             return .answer(Answer(
                 queryID: UInt32(int("queryID")), outcome: named(Outcome.self, string("outcome")), destination: string("destination"),
@@ -140,6 +141,7 @@ struct Vectors {
         case "display":
             return .display(displayID: UInt32(int("displayID")), destination: string("destination"), title: string("title"),
                             text: string("text"), route: route(json["route"]), ttlSeconds: UInt16(int("ttlSeconds")))
+        case "notice": return .notice(topic: named(NoticeTopic.self, string("topic")), dataVersion: string("dataVersion"))
         case "ack": return .ack(sequence: UInt16(int("sequence")))
         case "nak": return .nak(sequence: UInt16(int("sequence")), code: nakCode(string("code")), detail: string("detail"))
         default: fatalError("unknown message type in vectors.json: \(string("type"))")

@@ -166,7 +166,7 @@ final class TCPLinkTests: XCTestCase {
                 if case .frame(let f) = e, let m = try? MessageCodec.decode(type: f.type, payload: f.payload) { results.append(m) }
             }
         }
-        XCTAssertTrue(results.contains { if case .authResult(false, _, _) = $0 { true } else { false } }, "\(results)")
+        XCTAssertTrue(results.contains { if case .authResult(false, _, _, _) = $0 { true } else { false } }, "\(results)")
         XCTAssertEqual(try real.ask("厕所").outcome, .route, "the real device is unaffected")
         // An unknown id is refused, and the address that guessed it waits before trying again.
         let stranger = SimulatedDevice(id: "robot-mars", kind: .robot, key: key("robot-mars"),

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Where halld reads the time: the monotonic clock for timeouts and durations, the wall
+/// clock for what people read (query log times, opening hours). Injected into every part
+/// that needs time, so that a test runs the same code on a `TestClock`.
+public protocol HallClock: Sendable {
+    /// Now on the monotonic clock.
+    func now() -> Instant
+    /// Now on the wall clock.
+    func wallClock() -> Date
+    /// Suspends until `deadline` on this clock (or cancellation).
+    func sleep(until deadline: Instant) async throws
+}
+
+extension HallClock {
+    public func sleep(for duration: Duration) async throws {
+        try await sleep(until: now() + duration)
+    }
+}
+
+/// The system's clocks: CLOCK_MONOTONIC and the real time.
+public struct SystemClock: HallClock {
+    public init() {}
+
+    public func now() -> Instant { Instant.monotonicNow() }
+
+    public func wallClock() -> Date { Date() }
+
+    public func sleep(until deadline: Instant) async throws {
+        let left = deadline - now()
+        if left > .zero { try await Task.sleep(for: left) }
+    }
+}
+
+/// Fresh random bytes from the system's cryptographic generator: link challenges and
+/// client nonces.
+public enum Nonce {
+    public static func make(count: Int = 16) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+}
