@@ -1,6 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Every module declares what it imports (as swift-nio-ssh does).
+let strict: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "HallGuide",
     platforms: [.macOS(.v14)],
@@ -22,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
+        // One clock for the pure parts: monotonic instants handed in as `now`, a system and a test clock.
+        .target(name: "HallTime", swiftSettings: strict),
         // The floor map, places, windows and intents: YAML loading and validation.
         .target(
             name: "HallModel",
@@ -38,26 +43,43 @@ let package = Package(
         .target(name: "HallViews", dependencies: ["HallAnswers"]),
 
         // Frames, messages and the codec shared by every transport (firmware-protocol/). Pure.
-        .target(name: "DeviceProtocol"),
+        .target(name: "DeviceProtocol", swiftSettings: strict),
+        // Both sides of a device session as state machines (handshake, acked delivery, rate
+        // limit, liveness), keys, addresses and the ledger of failed handshakes. Pure, no NIO:
+        // hallsim and the simulated devices link it without the daemon's networking.
+        .target(
+            name: "DeviceSessions",
+            dependencies: ["DeviceProtocol", "HallTime", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         .systemLibrary(name: "CSerialPort", pkgConfig: "libserialport", providers: [.apt(["libserialport-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         // A quiet ALSA error handler: snd_lib_error_set_handler takes a variadic C function.
         .target(name: "CALSAShim", dependencies: ["CALSA"]),
-        // Serial (libserialport) and TCP (SwiftNIO) links, device sessions, robot and screen state.
+        // The links: a session per connection on the TCP listener (SwiftNIO) or a serial port
+        // (libserialport), and the hub that knows every device's current link.
         .target(
             name: "DeviceLinks",
             dependencies: [
-                "DeviceProtocol", "CSerialPort",
+                "DeviceProtocol", "DeviceSessions", "HallTime", "CSerialPort",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strict
+        ),
+        // The device conversation as one pure state: answers, the robots' lead workflow,
+        // displays, notices, prompts and query-log records as effects. No I/O, no NIO.
+        .target(
+            name: "HallConversation",
+            dependencies: ["HallAnswers", "HallModel", "IntentMatching", "Wayfinding", "DeviceProtocol", "HallTime"],
+            swiftSettings: strict
         ),
         // Simulated robots and screens speaking the real protocol over TCP or a serial
         // port: hallsim, the device tests and the load benchmark.
-        .target(name: "DeviceSimulation", dependencies: ["DeviceLinks", "DeviceProtocol", "CSerialPort"]),
+        .target(name: "DeviceSimulation", dependencies: ["DeviceSessions", "DeviceProtocol", "HallTime", "CSerialPort"],
+                swiftSettings: strict),
         // ALSA outputs, prompt queues, the prompt library and synthesis.
         .target(
             name: "AudioPrompts",
@@ -76,12 +98,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // halld's composition: configuration, links → sessions → hall → answers, audio.
+        // halld's composition: configuration, every long-running part a service of one
+        // ServiceGroup, the executor that carries out the conversation's effects.
         .target(
             name: "HallDaemon",
             dependencies: [
-                "HallAnswers", "IntentMatching", "DeviceLinks", "CSystemd", "AudioPrompts",
-                "StatusProtocol", "QueryLog",
+                "HallAnswers", "HallModel", "IntentMatching", "HallConversation", "DeviceLinks", "DeviceSessions", "DeviceProtocol",
+                "HallTime", "CSystemd", "AudioPrompts", "StatusProtocol", "QueryLog",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -91,7 +114,16 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            swiftSettings: strict
+        ),
+        // A hall in memory for tests and benchmarks: the real conversation, hub and link
+        // sessions over in-memory links, simulated devices, a test clock.
+        .target(
+            name: "HallTestKit",
+            dependencies: ["HallDaemon", "HallConversation", "HallAnswers", "HallModel", "DeviceLinks", "DeviceSessions", "DeviceProtocol",
+                           "HallTime", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
         ),
 
         // Build tool that turns the default hall's staff files into Swift source, so the
@@ -104,18 +136,23 @@ let package = Package(
             dependencies: ["HallAnswers", "HallViews", "AudioPrompts", "StatusProtocol", "QueryLog",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "HallDaemon", "QueryLog", "DeviceSimulation", "AudioPrompts"]),
+        .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "HallModel", "IntentMatching", "Wayfinding", "HallDaemon",
+                                                          "HallTestKit", "QueryLog", "DeviceSimulation", "DeviceSessions",
+                                                          "DeviceProtocol", "HallTime", "AudioPrompts"]),
         .executableTarget(
             name: "halld",
             dependencies: [
-                "HallDaemon",
+                "HallDaemon", "DeviceSessions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "hallsim",
-            dependencies: ["DeviceSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DeviceSimulation", "DeviceSessions", "DeviceProtocol", "HallTime",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
         ),
 
         .target(name: "HallTestFixtures", path: "Tests/HallTestFixtures"),
@@ -125,9 +162,14 @@ let package = Package(
         .testTarget(name: "HallAnswersTests", dependencies: ["HallAnswers", "Wayfinding", "HallTestFixtures"]),
         .testTarget(name: "HallViewsTests", dependencies: ["HallViews"]),
         .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocol"]),
-        .testTarget(name: "DeviceLinksTests", dependencies: ["DeviceLinks", "DeviceSimulation"]),
+        .testTarget(name: "DeviceSessionsTests", dependencies: ["DeviceSessions", "DeviceProtocol", "HallTime"]),
+        .testTarget(name: "HallConversationTests", dependencies: ["HallConversation", "HallAnswers", "DeviceProtocol", "HallTime"]),
         .testTarget(name: "AudioPromptsTests", dependencies: ["AudioPrompts"]),
-        .testTarget(name: "HallDaemonTests", dependencies: ["HallDaemon", "DeviceSimulation", "QueryLog", "HallTestFixtures"]),
+        .testTarget(name: "HallDaemonTests", dependencies: ["HallDaemon", "HallTestKit", "HallConversation", "HallAnswers", "DeviceLinks",
+                                                        "DeviceSessions", "DeviceProtocol", "DeviceSimulation", "HallTime",
+                                                        "QueryLog", "StatusProtocol", "HallTestFixtures",
+                                                        .product(name: "Logging", package: "swift-log"),
+                                                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "QueryLogTests", dependencies: ["QueryLog", "HallAnswers", "HallTestFixtures"]),
     ]
 )

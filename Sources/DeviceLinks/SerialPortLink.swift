@@ -1,6 +1,8 @@
 import CSerialPort
 import DeviceProtocol
+import DeviceSessions
 import Foundation
+import HallTime
 import Logging
 import Synchronization
 
@@ -21,27 +23,32 @@ public enum SerialPortName: Sendable, Hashable, CustomStringConvertible {
 public struct SerialSettings: Sendable, Hashable {
     public var baudRate: Int32 = 115_200
     /// First and longest wait before reopening a vanished port.
-    public var minBackoffNanoseconds: UInt64 = 100_000_000
-    public var maxBackoffNanoseconds: UInt64 = 5_000_000_000
+    public var minBackoff: Duration = .milliseconds(100)
+    public var maxBackoff: Duration = .seconds(5)
     public init() {}
 }
 
 /// One serial port served by libserialport on a thread of its own: opens the port (8N1,
-/// no flow control), runs a session over it, and when the port vanishes closes it and
-/// reopens it with backoff, without a restart.
+/// no flow control), runs a link session over it, and when the port vanishes closes it
+/// and reopens it with backoff, without a restart. Its open failures reach the hub, so
+/// the status socket shows why a serial device is down.
 public final class SerialPortLink: DeviceLink {
     public let name: SerialPortName
     public let transport = "serial"
     public var peer: String { "serial:\(name)" }
+    /// The device configured on this port, for the status.
+    public let deviceID: String
     let settings: SerialSettings
     let hub: DeviceHub
+    let handler: any DeviceEventHandler
+    let clock: any HallClock
     let logger: Logger
     let timing: SessionTiming
 
     /// Messages and requests from other threads, taken by the port thread after a wake-up.
     private struct Inbox {
         var messages: [Message] = []
-        var closeLink = false
+        var closeLink: CloseReason?
         var stop = false
     }
     private let inbox = Mutex(Inbox())
@@ -60,12 +67,16 @@ public final class SerialPortLink: DeviceLink {
 
     public var status: SerialLinkState { state.withLock { $0 } }
 
-    public init(name: SerialPortName, settings: SerialSettings = SerialSettings(), hub: DeviceHub,
-                timing: SessionTiming = .serial, logger: Logger) {
+    public init(name: SerialPortName, device deviceID: String, settings: SerialSettings = SerialSettings(), hub: DeviceHub,
+                handler: any DeviceEventHandler, timing: SessionTiming = .serial, clock: any HallClock = SystemClock(),
+                logger: Logger) {
         self.name = name
+        self.deviceID = deviceID
         self.settings = settings
         self.hub = hub
+        self.handler = handler
         self.timing = timing
+        self.clock = clock
         self.logger = logger
         var fds: [Int32] = [-1, -1]
         if pipe(&fds) == 0 {
@@ -90,7 +101,8 @@ public final class SerialPortLink: DeviceLink {
         thread.start()
     }
 
-    /// Stops the thread and closes the port; returns once the port is closed.
+    /// Stops the thread and closes the port (a robot on it is recalled first); returns
+    /// once the port is closed.
     public func stop() async {
         request { $0.stop = true }
         await withCheckedContinuation { continuation in
@@ -106,7 +118,7 @@ public final class SerialPortLink: DeviceLink {
     public func deliver(_ message: Message) { request { $0.messages.append(message) } }
 
     /// Drops the current connection (the port is reopened).
-    public func close() { request { $0.closeLink = true } }
+    public func close(_ reason: CloseReason) { request { $0.closeLink = reason } }
 
     private func request(_ change: (inout Inbox) -> Void) {
         inbox.withLock { change(&$0) }
@@ -117,18 +129,18 @@ public final class SerialPortLink: DeviceLink {
     // MARK: - The port thread
 
     private func run() {
-        var backoff = settings.minBackoffNanoseconds
+        var backoff = settings.minBackoff
         while !inbox.withLock({ $0.stop }) {
             if let port = open() {
                 state.withLock { $0.open = true; $0.opens += 1 }
-                backoff = settings.minBackoffNanoseconds
+                backoff = settings.minBackoff
                 serve(port)
                 sp_close(port)
                 sp_free_port(port)
                 state.withLock { $0.open = false }
             } else {
-                waitForWake(nanoseconds: backoff)
-                backoff = min(settings.maxBackoffNanoseconds, backoff * 2)
+                waitForWake(backoff)
+                backoff = min(settings.maxBackoff, backoff * 2)
             }
         }
         let waiting = done.withLock { w -> [CheckedContinuation<Void, Never>] in
@@ -150,6 +162,7 @@ public final class SerialPortLink: DeviceLink {
         }
         // The same failure every backoff interval would flood the log: say it once.
         if first { logger.warning("\(message)") }
+        hub.transportProblem(message, device: deviceID)
     }
 
     private func findPort() -> OpaquePointer? {
@@ -200,14 +213,15 @@ public final class SerialPortLink: DeviceLink {
             return nil
         }
         state.withLock { $0.lastError = "" }
+        hub.transportProblem(nil, device: deviceID)
         logger.info("\(peer): open, \(settings.baudRate) 8N1")
         return port
     }
 
     /// Sleeps until woken or the time passes.
-    private func waitForWake(nanoseconds: UInt64) {
+    private func waitForWake(_ duration: Duration) {
         var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
-        _ = poll(&fds, 1, Int32(nanoseconds / 1_000_000))
+        _ = poll(&fds, 1, Int32(clamping: duration.nanosecondCount / 1_000_000))
         drainWake()
     }
 
@@ -216,56 +230,71 @@ public final class SerialPortLink: DeviceLink {
         while read(wakeRead, &bytes, bytes.count) > 0 {}
     }
 
-    /// Runs one connection until the port fails or the link is closed or stopped.
+    /// Runs one connection until the port fails or the link is closed or stopped. A
+    /// device that reboots says hello on the same open port: its session starts again
+    /// there (DeviceSession), the port stays open.
     private func serve(_ port: OpaquePointer) {
         var fd: Int32 = -1
         guard sp_get_port_handle(port, &fd) == SP_OK else { return }
-        var broken = false
-        let driver = SessionDriver(
-            hub: hub, timing: timing, peer: peer, address: peer, nonce: MonotonicClock.nonce(), logger: logger, clock: MonotonicClock.now,
-            write: { frames in
-                for frame in frames where !broken {
-                    // A vanished far end fails writes with EIO: that is a disconnect.
-                    let n = frame.withUnsafeBytes { sp_blocking_write(port, $0.baseAddress, frame.count, 1000) }
-                    if n.rawValue < 0 || Int(n.rawValue) != frame.count { broken = true }
-                }
-            },
-            close: { broken = true })
-        driver.link = self
+        let writer = PortWriter(port: port)
+        let session = LinkSession(hub: hub, handler: handler, timing: timing, peer: peer, source: peer, clock: clock,
+                                  logger: logger, transport: writer)
+        session.link = self
         var buffer = [UInt8](repeating: 0, count: 4096)
-        var nextTick = MonotonicClock.now() + 100_000_000
-        while !broken {
+        var nextTick = clock.now() + .milliseconds(100)
+        while !writer.broken {
             var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
-            let now = MonotonicClock.now()
-            let wait = nextTick > now ? Int32((nextTick - now) / 1_000_000) : 0
-            _ = poll(&fds, 2, wait)
+            let wait = nextTick - clock.now()
+            _ = poll(&fds, 2, wait > .zero ? Int32(clamping: wait.nanosecondCount / 1_000_000) : 0)
             if fds[0].revents & Int16(POLLIN) != 0 {
                 let n = buffer.withUnsafeMutableBytes { sp_nonblocking_read(port, $0.baseAddress, $0.count) }
                 if n.rawValue < 0 {
-                    broken = true
+                    writer.broken = true
                 } else if n.rawValue > 0 {
-                    driver.received(buffer[0..<Int(n.rawValue)])
+                    session.received(buffer[0..<Int(n.rawValue)])
                 }
             }
             // libserialport reads 0 both for "no data" and a gone far end: the poll flags tell.
-            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { broken = true }
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { writer.broken = true }
             if fds[1].revents & Int16(POLLIN) != 0 {
                 drainWake()
                 let taken = inbox.withLock { box -> Inbox in
                     let copy = box
                     box.messages.removeAll()
-                    box.closeLink = false
+                    box.closeLink = nil
                     return copy
                 }
-                for message in taken.messages { driver.send(message) }
-                if taken.closeLink || taken.stop { broken = true }
+                for message in taken.messages { session.send(message) }
+                if taken.stop {
+                    session.shutdown()
+                } else if let reason = taken.closeLink {
+                    session.close(reason)
+                }
             }
-            if MonotonicClock.now() >= nextTick {
-                driver.tick()
-                nextTick = MonotonicClock.now() + 100_000_000
+            if clock.now() >= nextTick {
+                session.tick()
+                nextTick = clock.now() + .milliseconds(100)
             }
         }
         logger.info("\(peer): link down")
-        driver.transportClosed()
+        session.transportClosed()
     }
+}
+
+/// Writes a link session's frames to the open port; a failed write is a disconnect.
+private final class PortWriter: LinkTransport {
+    let port: OpaquePointer
+    var broken = false
+
+    init(port: OpaquePointer) { self.port = port }
+
+    func write(_ frames: [OutgoingFrame]) {
+        guard !broken else { return }
+        let bytes = BinaryFraming.bytes(frames)
+        // A vanished far end fails writes with EIO: that is a disconnect.
+        let n = bytes.withUnsafeBytes { sp_blocking_write(port, $0.baseAddress, bytes.count, 1000) }
+        if n.rawValue < 0 || Int(n.rawValue) != bytes.count { broken = true }
+    }
+
+    func close() { broken = true }
 }

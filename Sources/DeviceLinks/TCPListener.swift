@@ -1,22 +1,25 @@
 import DeviceProtocol
+import DeviceSessions
+import HallTime
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 
-/// Accepts device connections on a TCP port (SwiftNIO); each connection gets its own
-/// session driver on its channel's event loop.
-public final class TCPListener: Sendable {
-    public let group: any EventLoopGroup
-    let hub: DeviceHub
-    let timing: SessionTiming
-    let logger: Logger
+/// Accepts device connections on a TCP port (SwiftNIO); each connection gets its own link
+/// session on its channel's event loop.
+public final class TCPDeviceListener: Sendable {
     private let channel: any Channel
+    private let connections: ConnectionRegistry
 
     public var port: Int { channel.localAddress?.port ?? 0 }
 
     /// Binds and starts accepting. Port 0 picks a free port (see `port`).
-    public static func start(host: String, port: Int, hub: DeviceHub, timing: SessionTiming = SessionTiming(),
-                             group: any EventLoopGroup, logger: Logger) async throws -> TCPListener {
+    public static func bind(host: String, port: Int, hub: DeviceHub, handler: any DeviceEventHandler,
+                            timing: SessionTiming = SessionTiming(), clock: any HallClock = SystemClock(),
+                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                            logger: Logger) async throws -> TCPDeviceListener {
+        let connections = ConnectionRegistry()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -25,63 +28,84 @@ public final class TCPListener: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        DeviceChannelHandler(hub: hub, timing: timing, logger: logger))
+                        DeviceChannelHandler(hub: hub, handler: handler, timing: timing, clock: clock, connections: connections,
+                                             logger: logger))
                 }
             }
             .bind(host: host, port: port)
             .get()
-        return TCPListener(group: group, hub: hub, timing: timing, logger: logger, channel: channel)
+        return TCPDeviceListener(channel: channel, connections: connections)
     }
 
-    private init(group: any EventLoopGroup, hub: DeviceHub, timing: SessionTiming, logger: Logger, channel: any Channel) {
-        self.group = group
-        self.hub = hub
-        self.timing = timing
-        self.logger = logger
+    private init(channel: any Channel, connections: ConnectionRegistry) {
         self.channel = channel
+        self.connections = connections
     }
 
-    /// Stops accepting; open device links stay until closed.
-    public func close() async throws {
-        try await channel.close()
+    /// How many device connections are open (authenticated or not).
+    public var connectionCount: Int { connections.count }
+
+    /// Stops accepting; open links stay until `closeLinks`.
+    public func stopAccepting() async {
+        try? await channel.close()
+    }
+
+    /// Ends every open connection (robots are recalled first) and returns once all are
+    /// closed, so that no answer can follow.
+    public func closeLinks(_ reason: CloseReason = .shutdown) async {
+        let open = connections.all
+        for link in open { link.close(reason) }
+        for link in open { try? await link.channel.closeFuture.get() }
     }
 }
 
-/// One device connection: feeds bytes to the session driver, ticks its timers.
+/// The open connections, for closing them all at a stop.
+final class ConnectionRegistry: Sendable {
+    private let links = Mutex<[ObjectIdentifier: TCPDeviceLink]>([:])
+
+    func add(_ link: TCPDeviceLink) { links.withLock { $0[ObjectIdentifier(link)] = link } }
+    func remove(_ link: TCPDeviceLink) { _ = links.withLock { $0.removeValue(forKey: ObjectIdentifier(link)) } }
+    var all: [TCPDeviceLink] { links.withLock { Array($0.values) } }
+    var count: Int { links.withLock { $0.count } }
+}
+
+/// One device connection: feeds bytes to the link session and ticks its timers.
 final class DeviceChannelHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     let hub: DeviceHub
+    let handler: any DeviceEventHandler
     let timing: SessionTiming
+    let clock: any HallClock
+    let connections: ConnectionRegistry
     let logger: Logger
-    private var driver: SessionDriver?
+    private var session: LinkSession?
     private var link: TCPDeviceLink?
     private var ticker: RepeatedTask?
 
-    init(hub: DeviceHub, timing: SessionTiming, logger: Logger) {
+    init(hub: DeviceHub, handler: any DeviceEventHandler, timing: SessionTiming, clock: any HallClock,
+         connections: ConnectionRegistry, logger: Logger) {
         self.hub = hub
+        self.handler = handler
         self.timing = timing
+        self.clock = clock
+        self.connections = connections
         self.logger = logger
     }
 
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
-        let address = "tcp:" + (channel.remoteAddress?.ipAddress ?? "?")
-        let peer = address + ":\(channel.remoteAddress?.port ?? 0)"
-        let driver = SessionDriver(
-            hub: hub, timing: timing, peer: peer, address: address, nonce: MonotonicClock.nonce(), logger: logger, clock: MonotonicClock.now,
-            write: { frames in
-                var buffer = channel.allocator.buffer(capacity: frames.reduce(0) { $0 + $1.count })
-                for frame in frames { buffer.writeBytes(frame) }
-                channel.writeAndFlush(buffer, promise: nil)
-            },
-            close: { channel.close(promise: nil) })
-        let bound = NIOLoopBound(driver, eventLoop: channel.eventLoop)
-        let link = TCPDeviceLink(peer: peer, channel: channel, driver: bound)
-        driver.link = link
-        self.driver = driver
+        let source = "tcp:" + (channel.remoteAddress?.ipAddress ?? "?")
+        let peer = source + ":\(channel.remoteAddress?.port ?? 0)"
+        let session = LinkSession(hub: hub, handler: handler, timing: timing, peer: peer, source: source, clock: clock,
+                                  logger: logger, transport: ChannelTransport(channel: channel))
+        let bound = NIOLoopBound(session, eventLoop: channel.eventLoop)
+        let link = TCPDeviceLink(peer: peer, channel: channel, session: bound)
+        session.link = link
+        self.session = session
         self.link = link
+        connections.add(link)
         ticker = channel.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { _ in
             bound.value.tick()
         }
@@ -89,14 +113,14 @@ final class DeviceChannelHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
-        driver?.received(buffer.readableBytesView)
+        session?.received(unwrapInboundIn(data).readableBytesView)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         ticker?.cancel()
         ticker = nil
-        driver?.transportClosed()
+        session?.transportClosed()
+        if let link { connections.remove(link) }
         context.fireChannelInactive()
     }
 
@@ -106,29 +130,45 @@ final class DeviceChannelHandler: ChannelInboundHandler {
     }
 }
 
+/// Writes a link session's frames to its channel.
+final class ChannelTransport: LinkTransport {
+    let channel: any Channel
+
+    init(channel: any Channel) { self.channel = channel }
+
+    func write(_ frames: [OutgoingFrame]) {
+        let bytes = BinaryFraming.bytes(frames)
+        guard !bytes.isEmpty else { return }
+        channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
+    }
+
+    func close() { channel.close(promise: nil) }
+}
+
 /// The hub's handle on a TCP device link.
 final class TCPDeviceLink: DeviceLink {
     let peer: String
     let transport = "tcp"
     let channel: any Channel
-    let driver: NIOLoopBound<SessionDriver>
+    let session: NIOLoopBound<LinkSession>
 
-    init(peer: String, channel: any Channel, driver: NIOLoopBound<SessionDriver>) {
+    init(peer: String, channel: any Channel, session: NIOLoopBound<LinkSession>) {
         self.peer = peer
         self.channel = channel
-        self.driver = driver
+        self.session = session
     }
 
     func deliver(_ message: Message) {
-        let driver = driver
+        let session = session
         if channel.eventLoop.inEventLoop {
-            driver.value.send(message)
+            session.value.send(message)
         } else {
-            channel.eventLoop.execute { driver.value.send(message) }
+            channel.eventLoop.execute { session.value.send(message) }
         }
     }
 
-    func close() {
-        channel.close(promise: nil)
+    func close(_ reason: CloseReason) {
+        let session = session
+        channel.eventLoop.execute { session.value.close(reason) }
     }
 }

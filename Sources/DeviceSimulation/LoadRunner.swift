@@ -1,6 +1,7 @@
-import DeviceLinks
 import DeviceProtocol
+import DeviceSessions
 import Foundation
+import HallTime
 import Synchronization
 
 /// Many simulated devices asking questions at a fixed total rate, each on its own thread
@@ -58,7 +59,7 @@ public struct LoadRunner: Sendable {
         let go = DispatchSemaphore(value: 0)
         let finished = DispatchGroup()
         let perDevice = rate / Double(devices.count)
-        let interval = UInt64(1e9 / perDevice)
+        let interval = Duration.nanoseconds(Int64(1e9 / perDevice))
         let questions = questions
         let (host, port, seconds) = (host, port, seconds)
         for (index, device) in devices.enumerated() {
@@ -82,20 +83,20 @@ public struct LoadRunner: Sendable {
                 }
                 ready.signal()
                 go.wait()
-                let start = MonotonicClock.now()
-                let end = start + UInt64(seconds * 1e9)
+                let start = Instant.monotonicNow()
+                let end = start + .nanoseconds(Int64(seconds * 1e9))
                 // Devices start spread over one interval, so the load is even.
-                var next = start + interval * UInt64(index) / UInt64(max(1, devices.count))
+                var next = start + interval * index / max(1, devices.count)
                 var k = index
                 result.latencies.reserveCapacity(Int(seconds * perDevice) + 16)
                 while next < end {
                     // Sleep until the question is due (no spinning: the device threads must not
                     // take the CPU halld answers on).
-                    var due = timespec(tv_sec: Int(next / 1_000_000_000), tv_nsec: Int(next % 1_000_000_000))
+                    var due = timespec(tv_sec: Int(next.nanoseconds / 1_000_000_000), tv_nsec: Int(next.nanoseconds % 1_000_000_000))
                     while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, nil) == EINTR {}
                     do {
                         let (_, sent, received) = try simulated.timedAsk(questions[k % questions.count])
-                        result.latencies.append(Double(received - sent))
+                        result.latencies.append(Double((received - sent).nanosecondCount))
                         result.answers += 1
                     } catch {
                         result.failures += 1
@@ -104,7 +105,7 @@ public struct LoadRunner: Sendable {
                     k += devices.count
                     next += interval
                 }
-                result.seconds = Double(MonotonicClock.now() - start) / 1e9
+                result.seconds = (Instant.monotonicNow() - start).seconds
                 simulated.close()
             }
             thread.start()

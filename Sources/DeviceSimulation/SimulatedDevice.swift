@@ -1,6 +1,7 @@
-import DeviceLinks
 import DeviceProtocol
+import DeviceSessions
 import Foundation
+import HallTime
 
 /// A robot or index screen as its firmware would behave: connects, authenticates, sends
 /// heartbeats and questions, acks what halld sends, and remembers leads and displays.
@@ -13,41 +14,45 @@ public final class SimulatedDevice {
     /// Everything halld sent besides answers, in order.
     public private(set) var received: [DeviceClientSession.Event] = []
     /// Answers not yet collected, with when their bytes were read.
-    private var answers: [UInt32: (Answer, UInt64)] = [:]
+    private var answers: [UInt32: (Answer, Instant)] = [:]
     /// When the next heartbeat is due, once authenticated (firmware sends them on a timer).
-    private var nextHeartbeat: UInt64?
-    private var heartbeatInterval: UInt64 = 5_000_000_000
+    private var nextHeartbeat: Instant?
+    private var heartbeatInterval: Duration = .seconds(5)
+    /// The device's own clock: firmware reads real time.
+    let clock: any HallClock
     /// What heartbeats report.
     public var state = RobotState.idle
 
-    public init(id: String, kind: DeviceKind, key: [UInt8], transport: any ByteTransport) {
+    public init(id: String, kind: DeviceKind, key: [UInt8], transport: any ByteTransport, clock: any HallClock = SystemClock()) {
         self.id = id
         self.kind = kind
         self.transport = transport
-        session = DeviceClientSession(deviceID: id, kind: kind, key: key, clientNonce: MonotonicClock.nonce())
+        self.clock = clock
+        session = DeviceClientSession(deviceID: id, kind: kind, key: key, clientNonce: Nonce.make())
     }
 
     /// Hello, challenge, proof: returns once halld accepted (or throws with its reason).
     public func connect(firmware: String = "hallsim 1", timeoutMilliseconds: Int = 3000) throws(SimulationError) {
         let capabilities: Capabilities = kind == .robot ? [.lead, .voice, .audio] : [.display, .voice]
-        try write(encoded { () throws(MessageEncodeError) in try session.hello(firmware: firmware, capabilities: capabilities, now: MonotonicClock.now()) })
+        try write(encoded { () throws(MessageEncodeError) in try session.hello(firmware: firmware, capabilities: capabilities, now: clock.now()) })
         try pump(timeoutMilliseconds: timeoutMilliseconds, waitingFor: "authentication") { [unowned self] () throws(SimulationError) -> Bool in
-            if case .refused(let reason) = received.last { throw SimulationError.refused(reason) }
+            if case .refused(let reason, _) = received.last { throw SimulationError.refused(reason) }
             return session.phase == .ready
         }
     }
 
     /// Asks a question and waits for its answer.
-    public func ask(_ text: String, language: String = "", timeoutMilliseconds: Int = 3000) throws(SimulationError) -> Answer {
-        try timedAsk(text, language: language, timeoutMilliseconds: timeoutMilliseconds).answer
+    public func ask(_ text: String, language: String = "", newVisitor: Bool = false,
+                    timeoutMilliseconds: Int = 3000) throws(SimulationError) -> Answer {
+        try timedAsk(text, language: language, newVisitor: newVisitor, timeoutMilliseconds: timeoutMilliseconds).answer
     }
 
     /// Asks a question; returns the answer and the monotonic times the query was written
     /// and the answer's bytes were read (before this device's acks go back).
-    public func timedAsk(_ text: String, language: String = "",
-                         timeoutMilliseconds: Int = 3000) throws(SimulationError) -> (answer: Answer, sentAt: UInt64, receivedAt: UInt64) {
-        let sentAt = MonotonicClock.now()
-        let (bytes, queryID) = try encoded { () throws(MessageEncodeError) in try session.query(text, language: language, now: sentAt) }
+    public func timedAsk(_ text: String, language: String = "", newVisitor: Bool = false,
+                         timeoutMilliseconds: Int = 3000) throws(SimulationError) -> (answer: Answer, sentAt: Instant, receivedAt: Instant) {
+        let sentAt = clock.now()
+        let (bytes, queryID) = try encoded { () throws(MessageEncodeError) in try session.query(text, language: language, newVisitor: newVisitor, now: sentAt) }
         try write(bytes)
         try pump(timeoutMilliseconds: timeoutMilliseconds, waitingFor: "the answer to \(queryID)") { [unowned self] () throws(SimulationError) -> Bool in
             if let nak = received.last, case let .nak(_, code, detail) = nak, code == .rateLimited { throw SimulationError.refused("\(code): \(detail)") }
@@ -58,7 +63,7 @@ public final class SimulatedDevice {
     }
 
     public func send(_ message: Message) throws(SimulationError) {
-        try write(encoded { () throws(MessageEncodeError) in try session.send(message, now: MonotonicClock.now()).bytes })
+        try write(encoded { () throws(MessageEncodeError) in try session.send(message, now: clock.now()).bytes })
     }
 
     public func heartbeat(state: RobotState = .idle, battery: UInt8 = 90, position: Position = Position()) throws(SimulationError) {
@@ -68,17 +73,17 @@ public final class SimulatedDevice {
     /// Reads and handles frames until `done` holds or the time is up.
     public func pump(timeoutMilliseconds: Int, waitingFor what: String,
                      until done: () throws(SimulationError) -> Bool) throws(SimulationError) {
-        let deadline = MonotonicClock.now() + UInt64(timeoutMilliseconds) * 1_000_000
+        let deadline = clock.now() + .milliseconds(timeoutMilliseconds)
         while try !done() {
-            let now = MonotonicClock.now()
+            let now = clock.now()
             guard now < deadline else { throw .timeout(what) }
             let bytes: [UInt8]
             do {
-                bytes = try transport.read(timeoutMilliseconds: Int32(min(50, (deadline - now) / 1_000_000 + 1)))
+                bytes = try transport.read(timeoutMilliseconds: Int32(min(50, (deadline - now).nanosecondCount / 1_000_000 + 1)))
             } catch {
                 throw .transport(error)
             }
-            let readAt = MonotonicClock.now()
+            let readAt = clock.now()
             decoder.append(bytes)
             // Acks for everything in one read leave in one write, as firmware would batch them.
             var replies: [UInt8] = []
@@ -89,17 +94,17 @@ public final class SimulatedDevice {
                 for e in events {
                     if case .answer(let a) = e { answers[a.queryID] = (a, readAt) } else { received.append(e) }
                     if case .authenticated(let seconds) = e {
-                        heartbeatInterval = UInt64(max(1, seconds)) * 1_000_000_000
-                        nextHeartbeat = MonotonicClock.now() + heartbeatInterval
+                        heartbeatInterval = .seconds(Int(max(1, seconds)))
+                        nextHeartbeat = clock.now() + heartbeatInterval
                     }
                 }
             }
             if !replies.isEmpty { try write(replies) }
-            if let due = nextHeartbeat, MonotonicClock.now() >= due {
+            if let due = nextHeartbeat, clock.now() >= due {
                 nextHeartbeat = due + heartbeatInterval
                 try heartbeat(state: state)
             }
-            let (resend, failed) = session.tick(now: MonotonicClock.now())
+            let (resend, failed) = session.tick(now: clock.now())
             for w in resend { try write(w) }
             received += failed
         }
@@ -107,8 +112,8 @@ public final class SimulatedDevice {
 
     /// Handles whatever arrives for a while (acks, displays, leads).
     public func listen(milliseconds: Int) throws(SimulationError) {
-        let end = MonotonicClock.now() + UInt64(milliseconds) * 1_000_000
-        try pump(timeoutMilliseconds: milliseconds + 1000, waitingFor: "nothing") { MonotonicClock.now() >= end }
+        let end = clock.now() + .milliseconds(milliseconds)
+        try pump(timeoutMilliseconds: milliseconds + 1000, waitingFor: "nothing") { clock.now() >= end }
     }
 
     public func close() { transport.close() }

@@ -1,6 +1,7 @@
 import AudioPrompts
 import DeviceLinks
 import DeviceProtocol
+import DeviceSessions
 import Foundation
 import HallModel
 import Yams
@@ -169,12 +170,12 @@ public struct DaemonConfig: Sendable {
                 continue
             }
             switch name {
-            case "heartbeat_seconds": timing.heartbeatSeconds = UInt16(clamping: Int(number))
-            case "missed_heartbeats": timing.missedHeartbeats = UInt64(number)
+            case "heartbeat_seconds": timing.heartbeatInterval = .seconds(max(1, Int(number)))
+            case "missed_heartbeats": timing.missedHeartbeats = max(1, Int(number))
             case "query_burst": timing.queryBurst = Int(number)
-            case "query_refill_seconds": timing.queryRefillNanoseconds = UInt64(number * 1e9)
-            case "ack_timeout_ms": timing.ackTimeoutNanoseconds = UInt64(number * 1e6)
-            case "handshake_seconds": timing.handshakeNanoseconds = UInt64(number * 1e9)
+            case "query_refill_seconds": timing.queryRefill = .milliseconds(Int64(number * 1e3))
+            case "ack_timeout_ms": timing.ackTimeout = .microseconds(Int64(number * 1e3))
+            case "handshake_seconds": timing.handshakeTimeout = .milliseconds(Int64(number * 1e3))
             default:
                 problem(key, "unknown limit '\(name)' (heartbeat_seconds, missed_heartbeats, query_burst, query_refill_seconds, ack_timeout_ms, handshake_seconds)")
             }

@@ -1,5 +1,3 @@
-import DeviceLinks
-import DeviceProtocol
 
 /// What halld reports on its status socket (`{"command":"status"}`), as JSON.
 public struct DaemonStatus: Codable, Sendable, Hashable {
@@ -33,10 +31,26 @@ public struct DaemonStatus: Codable, Sendable, Hashable {
         public var firmware: String
         public var linkErrors: Int
         public var reconnects: Int
-        /// Robots only: idle, leading, returning, charging, offline.
+        /// Robots only: idle, leading, returning, charging, busy, offline.
         public var activity: String?
         public var battery: Int?
         public var leadDestination: String?
+        /// Why the device's transport is down (a serial port that cannot be opened).
+        public var transportProblem: String? = nil
+        /// The device's session counters, over all its links since halld started.
+        public var counters: LinkCounters? = nil
+    }
+
+    /// What a device's links did since halld started (PROTOCOL.md §7).
+    public struct LinkCounters: Codable, Sendable, Hashable {
+        public var framesIn: Int
+        public var framesOut: Int
+        public var naksSent: Int
+        public var duplicates: Int
+        public var retransmits: Int
+        public var rateLimited: Int
+        public var malformed: Int
+        public var authFailures: Int
     }
 
     public struct Answers: Codable, Sendable, Hashable {

@@ -12,6 +12,7 @@ public final class HallMetrics: Sendable {
     let badFrames: CoreMetrics.Gauge
     let reloadsOK: CoreMetrics.Counter
     let reloadsRefused: CoreMetrics.Counter
+    let failures: CoreMetrics.Counter
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -26,6 +27,7 @@ public final class HallMetrics: Sendable {
         badFrames = CoreMetrics.Gauge(label: "hallguide_bad_frames", factory: factory)
         reloadsOK = CoreMetrics.Counter(label: "hallguide_reloads_total", dimensions: [("result", "applied")], factory: factory)
         reloadsRefused = CoreMetrics.Counter(label: "hallguide_reloads_total", dimensions: [("result", "refused")], factory: factory)
+        failures = CoreMetrics.Counter(label: "hallguide_questions_failed_total", factory: factory)
     }
 
     /// One answered question: its outcome, intent and how long matching and routing took.
@@ -50,6 +52,9 @@ public final class HallMetrics: Sendable {
     /// Handles by outcome and intent, made once: the registry's own lookup by label and
     /// dimensions would otherwise run for every answer. Bounded by the hall's intents.
     private let answerHandles = Mutex<[AnswerKey: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
+
+    /// A question the hall could not answer at all (the device was sent to the desk).
+    public func failedAnswer() { failures.increment() }
 
     public func update(devicesUp count: Int, badFrames total: Int) {
         devicesUp.record(count)

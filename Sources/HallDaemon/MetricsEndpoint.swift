@@ -9,7 +9,7 @@ public final class MetricsEndpoint: Sendable {
     public var port: Int { channel.localAddress?.port ?? 0 }
 
     public static func start(host: String, port: Int, metrics: HallMetrics, refresh: @escaping @Sendable () -> Void,
-                             group: any EventLoopGroup) async throws -> MetricsEndpoint {
+                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> MetricsEndpoint {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in

@@ -48,7 +48,8 @@ public final class StatusServer: Sendable {
     /// and starts accepting. Throws when the path cannot be bound, so that halld fails
     /// at start rather than running without its status socket.
     public static func start(configuration: Configuration, provider: any StatusProvider,
-                             group: any EventLoopGroup, logger: Logger) async throws -> StatusServer {
+                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                             logger: Logger) async throws -> StatusServer {
         let idle = configuration.idleTimeout
         let maxBytes = configuration.maxRequestBytes
         let server = try await ServerBootstrap(group: group)

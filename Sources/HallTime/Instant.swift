@@ -26,6 +26,8 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func - (a: Instant, d: Duration) -> Instant { a + (.zero - d) }
 
+    public static func += (a: inout Instant, d: Duration) { a = a + d }
+
     /// How long from `b` to `a`; negative when `a` is earlier.
     public static func - (a: Instant, b: Instant) -> Duration {
         a >= b ? .nanoseconds(Int64(clamping: a.nanoseconds - b.nanoseconds))

@@ -1,10 +1,8 @@
 import ArgumentParser
-import DeviceLinks
+import DeviceSessions
 import Foundation
 import HallDaemon
-import HallModel
 import Logging
-import ServiceLifecycle
 
 /// halld: serves the hall's robots and index screens.
 @main
@@ -30,28 +28,29 @@ struct Halld: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "halld")
-        var loaded: DaemonConfig?
-        do {
-            if let config { loaded = try DaemonConfig.load(path: config) }
-        } catch {
-            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
-            throw ExitCode(1)
-        }
         var listen: (host: String, port: Int)?
         if let tcp {
             guard let address = HostPort.parse(tcp) else { throw ValidationError("--tcp must be HOST:PORT") }
             listen = address
         }
-        let service = DaemonService(config: loaded, listen: listen, logger: logger) { daemon in
-            if let port = daemon.tcpPort {
+        let daemon: HallDaemon
+        do {
+            let loaded = try config.map { path throws in try DaemonConfig.load(path: path) }
+            daemon = try HallDaemon(config: loaded, listen: listen, trapSignals: true, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("halld: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let announce = Task {
+            try await daemon.ready()
+            if let port = daemon.devices?.port {
                 // One line on stdout for scripts and tests that start halld on port 0.
                 FileHandle.standardOutput.write(Data("halld listening tcp \(daemon.config.tcpHost ?? ""):\(port)\n".utf8))
             }
         }
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        defer { announce.cancel() }
         do {
-            try await group.run()
+            try await daemon.run()
         } catch {
             FileHandle.standardError.write(Data("halld: \(error)\n".utf8))
             throw ExitCode(1)

@@ -1,6 +1,6 @@
 import ArgumentParser
-import DeviceLinks
 import DeviceProtocol
+import DeviceSessions
 import DeviceSimulation
 import Foundation
 
@@ -56,12 +56,15 @@ func printAnswer(_ answer: Answer, json: Bool) {
 }
 
 /// Connects, asks, prints; shared by robot and screen.
-func askOnce(_ options: DeviceOptions, kind: DeviceKind, questions: [String], json: Bool, follow: Bool) throws {
+func askOnce(_ options: DeviceOptions, kind: DeviceKind, questions: [String], json: Bool, follow: Bool,
+             newVisitor: Bool = false) throws {
     let device = try options.device(kind: kind)
     do {
         try device.connect()
-        for q in questions {
-            let answer = try device.ask(q)
+        for (index, q) in questions.enumerated() {
+            // The questions of one run are one visitor's turns; --new-visitor says the first
+            // starts afresh (a robot's "new person in front of me" signal).
+            let answer = try device.ask(q, newVisitor: newVisitor && index == 0)
             printAnswer(answer, json: json)
             if follow, answer.lead == .willLead {
                 // Walk the lead like a robot would: accept, arrive, return, dock.
@@ -87,8 +90,11 @@ struct Robot: ParsableCommand {
     @Option(help: "A question to ask (repeatable).") var ask: [String] = []
     @Flag(help: "Print answers as JSON.") var json = false
     @Flag(help: "Report lead progress (accepted, arrived, returning, docked) for leads received.") var followLeads = false
+    @Flag(help: "Signal a new visitor with the first question: nothing carries over from earlier turns.") var newVisitor = false
 
-    func run() throws { try askOnce(options, kind: .robot, questions: ask, json: json, follow: followLeads) }
+    func run() throws {
+        try askOnce(options, kind: .robot, questions: ask, json: json, follow: followLeads, newVisitor: newVisitor)
+    }
 }
 
 struct Screen: ParsableCommand {
@@ -96,8 +102,9 @@ struct Screen: ParsableCommand {
     @OptionGroup var options: DeviceOptions
     @Option(help: "A question to ask (repeatable).") var ask: [String] = []
     @Flag(help: "Print answers as JSON.") var json = false
+    @Flag(help: "Signal a new visitor with the first question: nothing carries over from earlier turns.") var newVisitor = false
 
-    func run() throws { try askOnce(options, kind: .screen, questions: ask, json: json, follow: false) }
+    func run() throws { try askOnce(options, kind: .screen, questions: ask, json: json, follow: false, newVisitor: newVisitor) }
 }
 
 struct Load: ParsableCommand {

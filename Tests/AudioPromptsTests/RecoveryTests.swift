@@ -100,11 +100,10 @@ final class RecoveryTests: XCTestCase {
         let status = await output.waitForStatus { $0.state == .unavailable && $0.counters.openFailures >= 3 }
         XCTAssertNotNil(status, "\(output.status())")
         XCTAssertTrue(status?.lastError?.contains("open 'hw:CARD=HallGuideNoSuchCard,DEV=0'") ?? false, "\(String(describing: status?.lastError))")
+        // Enqueueing never waits for the missing device (its cost is hallbench audio's to
+        // measure, not a timed test's): five prompts are taken at once, three kept.
         var results: [EnqueueResult] = []
-        let took = elapsed {
-            for index in 0..<5 { results.append(output.enqueue(.clip(rampClip(count: 100, start: index)), label: "p\(index)", priority: .guidance)) }
-        }
-        XCTAssertLessThan(took, .milliseconds(5))
+        for index in 0..<5 { results.append(output.enqueue(.clip(rampClip(count: 100, start: index)), label: "p\(index)", priority: .guidance)) }
         XCTAssertEqual(results.compactMap(\.ticket).count, 5)
         let after = output.status()
         XCTAssertEqual(after.queueDepth, 3)

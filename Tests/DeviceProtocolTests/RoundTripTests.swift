@@ -26,7 +26,7 @@ final class RoundTripTests: XCTestCase {
     }
 
     func testAckRules() {
-        let acked: Set<MessageType> = [.query, .answer, .lead, .leadProgress, .recall, .display]
+        let acked: Set<MessageType> = [.query, .answer, .lead, .leadProgress, .recall, .display, .notice]
         var generator = SeededGenerator(seed: 1)
         for type in MessageType.allCases {
             XCTAssertEqual(RandomMessages.message(of: type, using: &generator).requiresAck, acked.contains(type), "\(type)")

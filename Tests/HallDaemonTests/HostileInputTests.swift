@@ -1,4 +1,3 @@
-import DeviceLinks
 import DeviceProtocol
 import DeviceSimulation
 import Foundation
@@ -10,31 +9,26 @@ import XCTest
 /// Bytes no firmware should send: corrupt, truncated and oversized frames on a device's
 /// own link, and a flood of garbage on another connection while devices keep asking.
 final class HostileInputTests: XCTestCase {
-    var daemon: Daemon!
+    var running: RunningDaemon!
+    var daemon: HallDaemon { running.daemon }
 
     override func setUp() async throws {
-        var config = DaemonConfig()
-        config.metricsListen = "127.0.0.1:0"
-        config.tcpHost = "127.0.0.1"
-        config.tcpPort = 0
-        config.devices = [.init(id: "robot-south", kind: .robot, station: "robot-south", key: Array("hostile-test-key-0123456789".utf8))]
-        config.timing.queryBurst = 1000
-        var logger = Logger(label: "test")
-        logger.logLevel = .error
-        daemon = try await Daemon.start(config: config, logger: logger)
+        running = try await RunningDaemon.start(RunningDaemon.config(devices: [
+            .init(id: "robot-south", kind: .robot, station: "robot-south", key: Array("hostile-test-key-0123456789".utf8)),
+        ]))
     }
 
-    override func tearDown() async throws { await daemon.stop() }
+    override func tearDown() async throws { try await running.stop() }
 
     func robot(transport: (any ByteTransport)? = nil) throws -> SimulatedDevice {
         let d = SimulatedDevice(id: "robot-south", kind: .robot, key: Array("hostile-test-key-0123456789".utf8),
-                                transport: try transport ?? TCPTransport(host: "127.0.0.1", port: daemon.tcpPort!))
+                                transport: try transport ?? TCPTransport(host: "127.0.0.1", port: running.tcpPort))
         try d.connect()
         return d
     }
 
     func testCorruptTruncatedAndOversizedFramesAreCountedAndSkipped() throws {
-        let raw = try TCPTransport(host: "127.0.0.1", port: daemon.tcpPort!)
+        let raw = try TCPTransport(host: "127.0.0.1", port: running.tcpPort)
         let device = try robot(transport: raw)
         let valid = try MessageCodec.frame(.heartbeat(state: .idle, battery: 80, position: Position()), sequence: 500)
         var badCRC = valid
@@ -57,7 +51,7 @@ final class HostileInputTests: XCTestCase {
         let device = try robot()
         let flooding = Mutex(true)
         let sent = Mutex(0)
-        let port = daemon.tcpPort!
+        let port = running.tcpPort
         let hangups = Mutex(0)
         let flooder = Thread {
             var generator = SystemRandomNumberGenerator()

@@ -1,4 +1,5 @@
 import Foundation
+import HallConversation
 @testable import HallDaemon
 import HallModel
 import Logging
@@ -62,14 +63,15 @@ final class QueryLogConfigTests: XCTestCase {
         config.metricsListen = nil
         config.tcpHost = nil
         config.queryLog = .init(path: dir.appendingPathComponent("log/queries.sqlite").path)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let daemon = try await Daemon.start(config: config, logger: logger)
+        let running = try await RunningDaemon.start(config)
+        let daemon = running.daemon
         XCTAssertEqual(daemon.status().queryLog?.path, config.queryLog?.path)
-        let hall = daemon.service.hall
+        let hall = daemon.conversation.hall
         let answer = try hall.answer("护照在哪办", from: "robot-north")
-        daemon.queryLog?.record(QueryRecord(answer: answer, device: "robot-north", place: "robot-north"))
-        await daemon.stop()
+        daemon.queryLog?.record(AnsweredQuestion(device: .init(id: "robot-north", kind: .robot, station: "robot-north"),
+                                                 question: answer.query, answer: answer, error: nil, hall: hall),
+                                latency: .microseconds(12), at: Date())
+        try await running.stop()
         let rows = try QueryLogReader.records(path: config.queryLog!.path!, since: nil)
         XCTAssertEqual(rows.map(\.intent), ["exit-entry"])
         XCTAssertEqual(rows.first?.text, "护照在哪办")
@@ -77,9 +79,8 @@ final class QueryLogConfigTests: XCTestCase {
 
         // A log that cannot be opened: halld answers on and the status says why.
         config.queryLog = .init(path: "/proc/no/such/dir/queries.sqlite")
-        let second = try await Daemon.start(config: config, logger: logger)
-        XCTAssertNil(second.queryLog)
-        XCTAssertNotNil(second.status().queryLog?.error)
-        await second.stop()
+        let second = try await RunningDaemon.start(config)
+        XCTAssertNotNil(second.daemon.status().queryLog?.error)
+        try await second.stop()
     }
 }

@@ -21,6 +21,10 @@ public enum DeviceKey {
 
     /// The development key of a device id: for the built-in loopback setup only.
     public static func development(for id: String) -> [UInt8] { Array("hallguide-dev-key:\(id)".utf8) }
+
+    /// Keys shorter than this are refused: an HMAC key should be at least as long as the
+    /// security it is to give (128 bits).
+    public static let minimumBytes = 16
 }
 
 /// A listen or connect address written as `HOST:PORT` (the last colon splits, so an

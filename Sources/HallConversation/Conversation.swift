@@ -1,0 +1,170 @@
+import DeviceProtocol
+import HallAnswers
+import HallModel
+import HallTime
+import IntentMatching
+
+/// The hall's side of every device conversation, as one pure state: a question becomes
+/// an answer, a lead for the asking robot when it is free, the route on the other
+/// screens, a spoken prompt and a query-log record. It holds what the hall knows of its
+/// devices (who is online, what each robot is doing) and the hall data in use. Nothing
+/// here does I/O or reads a clock: `handle` returns effects, which the daemon's executor
+/// (or the test kit) carries out.
+public struct Conversation: Sendable {
+    public private(set) var hall: Hall
+    public let settings: ConversationSettings
+    private var devices: [String: DeviceRecord]
+    public private(set) var robots: [String: RobotRecord]
+    public private(set) var stats = AnswerStats()
+    private var wireAnswers = WireAnswerCache()
+    private var nextDisplayID: UInt32 = 1
+    private var nextLeadID: UInt32 = 1
+    /// Matching buffers, reused across questions.
+    private var scratch = MatchScratch()
+
+    struct DeviceRecord: Sendable {
+        var device: ConversationDevice
+        var online = false
+        var capabilities = Capabilities()
+
+        /// Routes asked elsewhere are shown here: screens, and robots with a screen.
+        var showsRoutes: Bool { online && (device.kind == .screen || capabilities.contains(.display)) }
+        var takesNotices: Bool { online && capabilities.contains(.notices) }
+    }
+
+    public init(hall: Hall, devices: [ConversationDevice], settings: ConversationSettings = ConversationSettings()) {
+        self.hall = hall
+        self.settings = settings
+        self.devices = Dictionary(devices.map { ($0.id, DeviceRecord(device: $0)) }, uniquingKeysWith: { first, _ in first })
+        robots = Dictionary(devices.filter { $0.kind == .robot }.map { ($0.id, RobotRecord(id: $0.id)) },
+                            uniquingKeysWith: { first, _ in first })
+    }
+
+    // MARK: - The entry point
+
+    /// One event on `device`'s link at `now`: what to do about it.
+    public mutating func handle(_ event: ConversationEvent, from device: ConversationDevice, now: Instant) -> [ConversationEffect] {
+        var effects: [ConversationEffect] = []
+        let robotWasFree = robots[device.id]?.lead.isFree
+        switch event {
+        case .connected(let capabilities):
+            devices[device.id, default: DeviceRecord(device: device)].online = true
+            devices[device.id]?.capabilities = capabilities
+            robots[device.id]?.connected()
+        case let .heartbeat(state, battery, position):
+            if device.kind == .robot {
+                apply(robots[device.id]?.heartbeat(state, battery: battery, position: position, now: now, grace: settings.leadGrace),
+                      robot: device.id, &effects)
+            }
+        case let .query(queryID, text, _, _):
+            answer(queryID: queryID, text: text, from: device, now: now, &effects)
+        case let .leadProgress(leadID, status, position):
+            apply(robots[device.id]?.progress(leadID: leadID, status: status, position: position), robot: device.id, &effects)
+        case let .refused(message, code):
+            if case let .lead(leadID, _, _) = message {
+                apply(robots[device.id]?.refusedLead(leadID, code: code, now: now), robot: device.id, &effects)
+            } else {
+                effects.append(.log(.init(.warning, "\(device.id): refused our \(message.typeName): \(code)")))
+            }
+        case .undelivered(let message):
+            if case let .lead(leadID, _, _) = message {
+                apply(robots[device.id]?.leadUndelivered(leadID), robot: device.id, &effects)
+            }
+        case .disconnected:
+            devices[device.id]?.online = false
+            apply(robots[device.id]?.disconnected(), robot: device.id, &effects)
+        }
+        if let robotWasFree, robots[device.id]?.lead.isFree != robotWasFree {
+            notice(.fleet, &effects)
+        }
+        return effects
+    }
+
+    /// New hall data: answers use it from the next question on; screens are told.
+    public mutating func replaceHall(_ hall: Hall) -> [ConversationEffect] {
+        self.hall = hall
+        wireAnswers = WireAnswerCache(capacity: wireAnswers.capacity)
+        var effects: [ConversationEffect] = []
+        notice(.hall, &effects)
+        return effects
+    }
+
+    /// An operator sends a robot back to its station; nil when it is not online.
+    public mutating func recall(robot id: String, reason: String) -> [ConversationEffect]? {
+        guard devices[id]?.online == true, robots[id] != nil else { return nil }
+        let wasFree = robots[id]!.lead.isFree
+        robots[id]!.recall()
+        var effects: [ConversationEffect] = [.deliver(.recall(reason: reason), to: id)]
+        if robots[id]!.lead.isFree != wasFree { notice(.fleet, &effects) }
+        return effects
+    }
+
+    public func isOnline(_ id: String) -> Bool { devices[id]?.online == true }
+
+    // MARK: - Questions
+
+    private mutating func answer(queryID: UInt32, text: String, from device: ConversationDevice, now: Instant,
+                                 _ effects: inout [ConversationEffect]) {
+        let answer: HallAnswers.Answer
+        do {
+            answer = try hall.answer(text, from: device.station, scratch: &scratch)
+        } catch {
+            stats.failed += 1
+            effects.append(.log(.init(.error, "\(device.id): cannot answer from '\(device.station)': \(error)")))
+            effects.append(.reply(.answer(DeviceProtocol.Answer(queryID: queryID, outcome: .fallback, text: "请到咨询导服台。",
+                                                                language: "zh", prompt: "fallback"))))
+            effects.append(.record(AnsweredQuestion(device: device, question: Redaction.redact(text), answer: nil,
+                                                    error: "\(error)", hall: hall)))
+            return
+        }
+        stats.answered += 1
+        stats.byOutcome[answer.outcome.rawValue, default: 0] += 1
+
+        var offer = LeadOffer.notApplicable
+        var leadID: UInt32?
+        if answer.outcome == .route, let route = answer.route, device.kind == .robot, robots[device.id] != nil {
+            let id = nextLeadID
+            offer = robots[device.id]!.offer(leadID: id, destination: route.to, now: now)
+            if offer == .willLead {
+                leadID = id
+                nextLeadID = nextLeadID == .max ? 1 : nextLeadID + 1
+            }
+        }
+        let wire = wireAnswers.wire(for: answer, from: device.station, lead: offer, asker: device.kind, queryID: queryID)
+        effects.append(.reply(.answer(wire)))
+        if let leadID {
+            effects.append(.reply(.lead(leadID: leadID, destination: wire.destination, route: wire.route)))
+        }
+        if answer.outcome == .route { display(answer, wire, except: device.id, &effects) }
+        effects.append(.speak(Speech(prompt: answer.prompt, language: answer.language, sentence: answer.answer), at: device))
+        effects.append(.record(AnsweredQuestion(device: device, question: answer.query, answer: answer, error: nil, hall: hall)))
+    }
+
+    /// The route on every other screen (and robot with a screen) that is online.
+    private mutating func display(_ answer: HallAnswers.Answer, _ wire: DeviceProtocol.Answer, except asker: String,
+                                  _ effects: inout [ConversationEffect]) {
+        let targets = devices.values.filter { $0.showsRoutes && $0.device.id != asker }
+        guard !targets.isEmpty else { return }
+        let id = nextDisplayID
+        nextDisplayID = nextDisplayID == .max ? 1 : nextDisplayID + 1
+        let title = hall.map.place(answer.destination ?? "")?.name[answer.language] ?? ""
+        let message = Message.display(displayID: id, destination: wire.destination, title: title, text: answer.answer,
+                                      route: wire.route, ttlSeconds: settings.displaySeconds)
+        for target in targets.sorted(by: { $0.device.id < $1.device.id }) { effects.append(.deliver(message, to: target.device.id)) }
+    }
+
+    private func notice(_ topic: NoticeTopic, _ effects: inout [ConversationEffect]) {
+        for record in devices.values.sorted(by: { $0.device.id < $1.device.id }) where record.takesNotices {
+            effects.append(.deliver(.notice(topic: topic, dataVersion: hall.version), to: record.device.id))
+        }
+    }
+
+    private func apply(_ actions: [RobotRecord.Action]?, robot id: String, _ effects: inout [ConversationEffect]) {
+        for action in actions ?? [] {
+            switch action {
+            case .recall(let reason): effects.append(.reply(.recall(reason: reason)))
+            case .log(let line): effects.append(.log(line))
+            }
+        }
+    }
+}

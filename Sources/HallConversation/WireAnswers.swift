@@ -1,0 +1,116 @@
+import DeviceProtocol
+import HallAnswers
+import HallModel
+import IntentMatching
+import Wayfinding
+
+/// The device form of an answer: coordinates in centimetres, distance in decimetres, and
+/// what the robot says about walking with the visitor; fitted to one frame.
+enum WireAnswer {
+    static func make(_ answer: HallAnswers.Answer, lead: LeadOffer, asker: DeviceKind) -> DeviceProtocol.Answer {
+        let outcome: Outcome = switch answer.outcome {
+        case .route: .route
+        case .clarify: .clarify
+        case .fallback: .fallback
+        }
+        let route = answer.route
+        var text = answer.answer
+        if asker == .robot, let sentence = LeadWording.sentence(lead, answer.language) {
+            text += (answer.language == .zh ? "" : " ") + sentence
+        }
+        return fitted(DeviceProtocol.Answer(
+            queryID: 0, outcome: outcome, destination: answer.destination ?? "", candidates: answer.candidates,
+            text: text, language: answer.language.rawValue, prompt: answer.prompt,
+            route: route?.points.map(routePoint) ?? [],
+            steps: route?.steps.map(\.text) ?? [],
+            decimetres: UInt32(((route?.metres ?? 0) * 10).rounded()),
+            seconds: UInt16(clamping: route?.seconds ?? 0), lead: lead))
+    }
+
+    static func routePoint(_ point: HallAnswers.Answer.Route.Point) -> RoutePoint {
+        RoutePoint(node: point.node, xCentimetres: Int32((point.x * 100).rounded()), yCentimetres: Int32((point.y * 100).rounded()),
+                   level: point.level)
+    }
+
+    /// An answer within the protocol's frame limit: a long English answer first loses its
+    /// separate steps (the text says them too), then route points between turns, then text.
+    static func fitted(_ answer: DeviceProtocol.Answer) -> DeviceProtocol.Answer {
+        // Sized, not built: the session frames the answer once, after this.
+        func fits(_ a: DeviceProtocol.Answer) -> Bool {
+            (try? MessageCodec.validate(.answer(a))) != nil && MessageCodec.payloadSize(.answer(a)) <= FrameLayout.maxPayload
+        }
+        var a = answer
+        if fits(a) { return a }
+        a.steps = []
+        if fits(a) { return a }
+        if a.route.count > 2 {
+            // Keep the ends and every point where the heading changes.
+            var kept = [a.route[0]]
+            for i in 1..<(a.route.count - 1) {
+                let p = a.route[i - 1], q = a.route[i], r = a.route[i + 1]
+                let cross = Int64(q.xCentimetres - p.xCentimetres) * Int64(r.yCentimetres - q.yCentimetres)
+                    - Int64(q.yCentimetres - p.yCentimetres) * Int64(r.xCentimetres - q.xCentimetres)
+                if cross != 0 || q.level != p.level || q.level != r.level { kept.append(q) }
+            }
+            kept.append(a.route[a.route.count - 1])
+            a.route = kept
+        }
+        while !fits(a) && a.text.count > 40 { a.text = String(a.text.prefix(a.text.count * 3 / 4)) + "…" }
+        return a
+    }
+}
+
+/// What a robot says about walking with the visitor, after the directions. The hall's
+/// answers never promise it themselves: only the robot knows whether it is free.
+enum LeadWording {
+    static func sentence(_ offer: LeadOffer, _ language: Language) -> String? {
+        switch (offer, language) {
+        case (.willLead, .zh): "请跟我来，我带您过去。"
+        case (.willLead, .en): "Please follow me; I'll take you there."
+        case (.busy, .zh), (.unavailable, .zh): "我现在不能带您过去，请按屏幕上的路线前往。"
+        case (.busy, .en), (.unavailable, .en): "I can't walk there with you right now; please follow the route on the screen."
+        case (.notApplicable, _): nil
+        }
+    }
+}
+
+/// Device forms of routed answers, by start, destination, intent, language and lead offer:
+/// building and fitting the wire form is a good part of an answer's cost, and devices
+/// stand at a few stations. New with each hall, so a reload never serves old words.
+struct WireAnswerCache: Sendable {
+    struct Key: Hashable, Sendable {
+        var from: String
+        var destination: String
+        var intent: String?
+        var language: Language
+        var lead: LeadOffer
+        var asker: DeviceKind
+    }
+
+    /// Every station to every destination in both languages and lead offers, with room.
+    let capacity: Int
+    private var entries: [Key: DeviceProtocol.Answer] = [:]
+
+    init(capacity: Int = 16_384) { self.capacity = capacity }
+
+    mutating func wire(for answer: HallAnswers.Answer, from station: String, lead: LeadOffer, asker: DeviceKind,
+                       queryID: UInt32) -> DeviceProtocol.Answer {
+        guard answer.outcome == .route, let destination = answer.destination else {
+            var wire = WireAnswer.make(answer, lead: lead, asker: asker)
+            wire.queryID = queryID
+            return wire
+        }
+        let key = Key(from: station, destination: destination, intent: answer.intent, language: answer.language, lead: lead, asker: asker)
+        var wire: DeviceProtocol.Answer
+        if let known = entries[key] {
+            wire = known
+        } else {
+            wire = WireAnswer.make(answer, lead: lead, asker: asker)
+            if entries.count < capacity { entries[key] = wire }
+        }
+        wire.queryID = queryID
+        return wire
+    }
+
+    var count: Int { entries.count }
+}
