@@ -27,7 +27,7 @@ ACK_REQUESTED, RETRANSMIT = 0x01, 0x02
 
 TYPES = {"hello": 0x01, "challenge": 0x02, "authenticate": 0x03, "authResult": 0x04, "heartbeat": 0x05,
          "query": 0x10, "answer": 0x11, "lead": 0x20, "leadProgress": 0x21, "recall": 0x22,
-         "display": 0x30, "ack": 0x7E, "nak": 0x7F}
+         "display": 0x30, "notice": 0x31, "ack": 0x7E, "nak": 0x7F}
 KIND = {"robot": 1, "screen": 2}
 STATE = {"idle": 0, "leading": 1, "returning": 2, "charging": 3, "fault": 4}
 OUTCOME = {"route": 1, "clarify": 2, "fallback": 3}
@@ -36,6 +36,8 @@ LEAD_STATUS = {"accepted": 1, "arrived": 2, "aborted": 3, "blocked": 4, "returni
 NAK_CODE = {"unknownType": 1, "malformedPayload": 2, "notAuthenticated": 3, "rateLimited": 4, "busy": 5,
             "unsupportedVersion": 6, "tooLarge": 7, "authenticationFailed": 8, "unknownDevice": 9,
             "internalError": 10}
+AUTH_CODE = dict(NAK_CODE, none=0)
+TOPIC = {"hall": 1, "fleet": 2, "live": 3}
 
 
 # ---------------------------------------------------------------- encoding (PROTOCOL.md §2, §4, §5)
@@ -76,11 +78,13 @@ def payload_of(m):
     if t == "authenticate":
         return raw(1, m["proof"])
     if t == "authResult":
-        return u8(1, 1 if m["accepted"] else 0) + u16(2, m["heartbeatSeconds"]) + text(3, m["reason"])
+        return (u8(1, 1 if m["accepted"] else 0) + u16(2, m["heartbeatSeconds"]) + text(3, m["reason"])
+                + u8(4, AUTH_CODE[m["code"]]))
     if t == "heartbeat":
         return u8(1, STATE[m["state"]]) + u8(2, m["battery"]) + point(3, m["position"])
     if t == "query":
-        return u32(1, m["queryID"]) + text(2, m["text"]) + text(3, m["language"]) + u8(4, m["confidence"])
+        return (u32(1, m["queryID"]) + text(2, m["text"]) + text(3, m["language"]) + u8(4, m["confidence"])
+                + u8(5, 1 if m["newVisitor"] else 0))
     if t == "answer":
         return (u32(1, m["queryID"]) + u8(2, OUTCOME[m["outcome"]]) + text(3, m["destination"])
                 + b"".join(text(4, c) for c in m["candidates"])
@@ -97,6 +101,8 @@ def payload_of(m):
     if t == "display":
         return (u32(1, m["displayID"]) + text(2, m["destination"]) + text(3, m["title"]) + text(4, m["text"])
                 + b"".join(point(5, p) for p in m["route"]) + u16(6, m["ttlSeconds"]))
+    if t == "notice":
+        return u8(1, TOPIC[m["topic"]]) + text(2, m["dataVersion"])
     if t == "ack":
         return u16(1, m["sequence"])
     if t == "nak":
@@ -220,7 +226,7 @@ ANSWER_ROUTE = {
     "type": "answer", "queryID": 7, "outcome": "route", "destination": "exit-entry", "candidates": [],
     "text": "出入境业务在西厅1至4号窗口。", "language": "zh", "prompt": "intent/exit-entry", "route": ROUTE,
     "steps": ["向南直走30米。", "在咨询导服台处右转，再走16米。"], "decimetres": 690, "seconds": 55, "lead": "willLead"}
-QUERY = {"type": "query", "queryID": 7, "text": "护照在哪里办", "language": "zh", "confidence": 92}
+QUERY = {"type": "query", "queryID": 7, "text": "护照在哪里办", "language": "zh", "confidence": 92, "newVisitor": False}
 
 
 def build():
@@ -235,17 +241,27 @@ def build():
                  {"type": "challenge", "serverNonce": SERVER_NONCE.hex()}, 1)
     message_case("authenticate", "The proof of the auth vector (see \"auth\").",
                  {"type": "authenticate", "proof": PROOF.hex()}, 2)
-    message_case("auth-result-accepted", "Accepted; heartbeat every 5 s.",
-                 {"type": "authResult", "accepted": True, "heartbeatSeconds": 5, "reason": ""}, 2)
-    message_case("auth-result-refused", "Refused, with a reason.",
-                 {"type": "authResult", "accepted": False, "heartbeatSeconds": 5, "reason": "bad proof"}, 2)
+    message_case("auth-result-accepted", "Accepted; heartbeat every 5 s; code 0 (none).",
+                 {"type": "authResult", "accepted": True, "heartbeatSeconds": 5, "reason": "", "code": "none"}, 2)
+    message_case("auth-result-refused", "Refused after a wrong proof: code authenticationFailed (8); heartbeatSeconds 0.",
+                 {"type": "authResult", "accepted": False, "heartbeatSeconds": 0, "reason": "bad proof",
+                  "code": "authenticationFailed"}, 2)
+    message_case("auth-result-unknown-device", "Refused at hello: the id is not configured, or its kind differs (code unknownDevice, 9).",
+                 {"type": "authResult", "accepted": False, "heartbeatSeconds": 0, "reason": "refused",
+                  "code": "unknownDevice"}, 2)
+    message_case("auth-result-rate-limited", "Refused at hello: too many failures from this id or address (code rateLimited, 4): retry after at least 2 s.",
+                 {"type": "authResult", "accepted": False, "heartbeatSeconds": 0, "reason": "locked out, retry later",
+                  "code": "rateLimited"}, 2)
     message_case("heartbeat", "Idle robot, battery 87 %, at its station.",
                  {"type": "heartbeat", "state": "idle", "battery": 87, "position": pos("n-robot-north", 1200, -350, "L1")}, 3)
-    message_case("heartbeat-unknown", "A screen: battery unknown (255), no position.",
+    message_case("heartbeat-unknown", "A screen, or halld on an idle link (§9): idle, battery unknown (255), no position.",
                  {"type": "heartbeat", "state": "idle", "battery": 255, "position": pos("", 0, 0, "")}, 2)
     query = message_case("query", "A visitor's question, acknowledgement requested.", QUERY, 4, ACK_REQUESTED)
     message_case("query-retransmit", "The same query sent again after no ack: same sequence, RETRANSMIT set.",
                  QUERY, 4, ACK_REQUESTED | RETRANSMIT)
+    message_case("query-new-visitor", "A new person asks (newVisitor 1): halld forgets the previous visitor's context.",
+                 {"type": "query", "queryID": 8, "text": "Where do I renew my passport?", "language": "en", "confidence": 80,
+                  "newVisitor": True}, 5, ACK_REQUESTED)
     message_case("answer-route", "The answer with a route of three points, two steps; the robot will lead.",
                  ANSWER_ROUTE, 5, ACK_REQUESTED)
     message_case("answer-clarify", "A clarifying question: two candidates, no route.",
@@ -268,6 +284,12 @@ def build():
     message_case("display-clear", "Clear the screen (ttl 0).",
                  {"type": "display", "displayID": 13, "destination": "", "title": "", "text": "", "route": [],
                   "ttlSeconds": 0}, 11, ACK_REQUESTED)
+    message_case("notice-hall", "The hall data was reloaded: refetch the index (data version given).",
+                 {"type": "notice", "topic": "hall", "dataVersion": "29178fa7ebf14495"}, 12, ACK_REQUESTED)
+    message_case("notice-fleet", "A robot started or finished leading.",
+                 {"type": "notice", "topic": "fleet", "dataVersion": ""}, 13, ACK_REQUESTED)
+    message_case("notice-live", "Windows or places closed or opened, or the opening hours turned.",
+                 {"type": "notice", "topic": "live", "dataVersion": "29178fa7ebf14495"}, 14, ACK_REQUESTED)
     message_case("ack", "Acknowledges sequence 4; ack frames carry sequence 0.", {"type": "ack", "sequence": 4}, 0)
     message_case("nak-rate-limited", "Refuses sequence 4: over the query rate.",
                  {"type": "nak", "sequence": 4, "code": "rateLimited", "detail": "5 queries per 10 s"}, 0)
@@ -290,6 +312,18 @@ def build():
     data = frame(0x11, payload, 13, ACK_REQUESTED)
     case("optional-fields-omitted", "An answer without its optional fields: they take their defaults.",
          data, [frame_event(data, answer)], canonical=False)
+    payload = u8(1, 0) + u16(2, 0) + text(3, "refused")
+    data = frame(0x04, payload, 2)
+    case("auth-result-without-code", "An authResult as revision 1.0 wrote it, without tag 4: code none.",
+         data, [frame_event(data, {"type": "authResult", "accepted": False, "heartbeatSeconds": 0, "reason": "refused",
+                                   "code": "none"})], canonical=False)
+    payload = u32(1, 7) + text(2, "护照在哪里办") + text(3, "zh") + u8(4, 92)
+    data = frame(0x10, payload, 4, ACK_REQUESTED)
+    case("query-without-new-visitor", "A query as revision 1.0 wrote it, without tag 5: newVisitor 0.",
+         data, [frame_event(data, QUERY)], canonical=False)
+    data = frame(0x31, u8(1, 1), 15, ACK_REQUESTED)
+    case("notice-without-data-version", "A notice of topic hall alone: dataVersion defaults to empty.",
+         data, [frame_event(data, {"type": "notice", "topic": "hall", "dataVersion": ""})], canonical=False)
     data = frame(0x22, b"", 14, ACK_REQUESTED)
     case("empty-recall", "A recall with an empty payload: reason defaults to empty.",
          data, [frame_event(data, {"type": "recall", "reason": ""})], canonical=False)
@@ -324,6 +358,12 @@ def build():
          text(1, "r") + u8(2, 1) + text(3, "1") + u32(4, 0) + field(5, b"\x00" * 15)),
         ("bad-point", "A route point whose nested fields run past its value.", 0x20,
          u32(1, 1) + text(2, "d") + field(3, b"\x01\x09\x00ab")),
+        ("auth-code", "An authResult with code 11, which §10 does not define.", 0x04,
+         u8(1, 0) + u16(2, 0) + text(3, "") + u8(4, 11)),
+        ("new-visitor", "A query whose newVisitor is 2 (a bool is 0 or 1).", 0x10,
+         u32(1, 7) + text(2, "a") + text(3, "zh") + u8(4, 92) + u8(5, 2)),
+        ("notice-topic", "A notice of topic 4, undefined.", 0x31, u8(1, 4) + text(2, "")),
+        ("notice-no-topic", "A notice without its topic (tag 1, required).", 0x31, text(2, "v")),
     ]
     for sequence, (name, description, type_, payload) in enumerate(bad_payloads, start=18):
         data = frame(type_, payload, sequence, ACK_REQUESTED)
@@ -356,8 +396,11 @@ def build():
          query[:20], [], [discarded(1, "truncated"), discarded(19, "noSync")])
     case("truncated-header", "A sync pair and three header bytes.", query[:5], [],
          [discarded(1, "truncated"), discarded(4, "noSync")])
-    case("trailing-sync-byte", "Noise ending in A5: the A5 waits for a possible 5A.", bytes.fromhex("0102a5"),
-         [discarded(2, "noSync")], [discarded(1, "noSync")])
+    case("trailing-sync-byte", "Noise ending in A5: the A5 waits for a possible 5A; abandoning drops it as noise (§2.4).",
+         bytes.fromhex("0102a5"), [discarded(2, "noSync")], [discarded(1, "noSync")])
+    case("truncated-then-trailing-sync", "20 bytes of the query, then A5: abandoning drops the partial frame's sync byte, "
+         "then everything else, the last A5 included: nothing is held afterwards.",
+         query[:20] + b"\xa5", [], [discarded(1, "truncated"), discarded(20, "noSync")])
     v2 = frame(0x10, payload_of(QUERY), 21, ACK_REQUESTED, version=2)
     case("version-2", "An intact frame of version 2: skipped whole (nak unsupportedVersion, sequence 21, as it asked for an ack), then an ack.",
          v2 + ack, [discarded(len(v2), "unsupportedVersion", version=2, type=0x10, sequence=21, flags=ACK_REQUESTED),
