@@ -83,7 +83,11 @@ public enum MessageJSON {
     public static func message(from value: JSONValue) throws(MessageDecodeError) -> Message {
         guard case let .object(object) = value else { throw malformed("message", .wrongType(expected: "an object")) }
         let f = Fields(object, "")
-        let name = try f.required("type", string)
+        // The type is no field: a name of any length that is not one of §5's is an unknown type.
+        let name = try f.required("type") { (value, path) throws(MessageDecodeError) in
+            guard case let .string(name) = value else { throw malformed(path, .wrongType(expected: "a string")) }
+            return name
+        }
         guard let type = MessageType(jsonName: name) else { throw .unknownTypeName(name) }
         switch type {
         case .hello:

@@ -873,6 +873,8 @@ def build_json():
               query_text('"queryID":7', 73, "false"), refused(73, 0, "malformedPayload"))
     json_case("unknown-type", "A message type \"teleport\", not in v1. Nak unknownType.",
               '{"seq":74,"ackRequested":true,"message":{"type":"teleport","to":"mars"}}', refused(74, ACK_REQUESTED, "unknownType"))
+    json_case("unknown-type-long-name", "A type name of 600 bytes: the type is no field, so no string limit: nak unknownType.",
+              '{"seq":76,"ackRequested":true,"message":{"type":"%s"}}' % ("x" * 600), refused(76, ACK_REQUESTED, "unknownType"))
     json_case("unsupported-version", "An envelope of version 2: not read further. Nak unsupportedVersion.",
               '{"version":2,"seq":75,"ackRequested":true,"message":{"type":"query","whatever":true}}',
               refused(75, ACK_REQUESTED, "unsupportedVersion"))
