@@ -89,12 +89,14 @@ enum Tag {
 public enum MessageDecodeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A frame type version 1 does not define.
     case unknownType(UInt8)
+    /// The JSON form: a message `type` name version 1 does not define.
+    case unknownTypeName(String)
     case malformedPayload(PayloadProblem)
 
     /// The nak a receiver sends for this error when the frame asked for an ack.
     public var nakCode: NakCode {
         switch self {
-        case .unknownType: .unknownType
+        case .unknownType, .unknownTypeName: .unknownType
         case .malformedPayload: .malformedPayload
         }
     }
@@ -102,6 +104,7 @@ public enum MessageDecodeError: Error, Sendable, Hashable, CustomStringConvertib
     public var description: String {
         switch self {
         case .unknownType(let type): "unknown message type 0x\(String(type, radix: 16))"
+        case .unknownTypeName(let name): "unknown message type \"\(name)\""
         case .malformedPayload(let problem): "malformed payload: \(problem)"
         }
     }
@@ -122,6 +125,9 @@ public enum PayloadProblem: Sendable, Hashable, CustomStringConvertible {
     case tooLong(tag: UInt8, size: Int)
     /// A list above `ProtocolLimits.maxListItems`.
     case tooManyItems(tag: UInt8)
+    /// The JSON form: what is wrong with the value at `path` (`confidence`, `route[2].xCentimetres`,
+    /// `message` for the envelope's message itself).
+    case json(path: String, JSONFieldProblem)
 
     public var description: String {
         switch self {
@@ -133,6 +139,43 @@ public enum PayloadProblem: Sendable, Hashable, CustomStringConvertible {
         case .invalidValue(let tag, let value): "field \(tag) has the undefined value \(value)"
         case .tooLong(let tag, let size): "field \(tag) is \(size) bytes, above the limit"
         case .tooManyItems(let tag): "field \(tag) repeats more than the limit"
+        case let .json(path, problem): "\(path): \(problem)"
+        }
+    }
+}
+
+/// What is wrong with one value of a message in the JSON form (firmware-protocol/JSON.md §5).
+public enum JSONFieldProblem: Sendable, Hashable, CustomStringConvertible {
+    /// A required key is absent.
+    case missing
+    /// A known key appears twice in one object.
+    case duplicate
+    /// A value of another JSON type (`null` included): `expected` says which was due.
+    case wrongType(expected: String)
+    /// A number with a fraction or an exponent where an integer belongs.
+    case notAnInteger
+    /// An integer beyond the field's type or range (confidence 101, battery 101, a u8 of 256).
+    case outOfRange
+    /// An enumeration name version 1 does not define.
+    case undefinedName(String)
+    /// A string above `ProtocolLimits.maxStringBytes` UTF-8 bytes.
+    case tooLong(bytes: Int)
+    /// A list above `ProtocolLimits.maxListItems`.
+    case tooManyItems(count: Int)
+    /// Bytes that are not hex digits, or not the field's size.
+    case badHex(expectedBytes: Int)
+
+    public var description: String {
+        switch self {
+        case .missing: "missing"
+        case .duplicate: "appears twice"
+        case .wrongType(let expected): "not \(expected)"
+        case .notAnInteger: "not an integer (no fraction or exponent)"
+        case .outOfRange: "out of range"
+        case .undefinedName(let name): "\"\(name)\" is not defined"
+        case .tooLong(let bytes): "\(bytes) bytes, above the limit"
+        case .tooManyItems(let count): "\(count) items, above the limit"
+        case .badHex(let expectedBytes): "not \(expectedBytes) bytes of hex"
         }
     }
 }
@@ -148,4 +191,6 @@ public enum MessageEncodeError: Error, Sendable, Hashable {
     case wrongSize(tag: UInt8, bytes: Int)
     /// Battery 101…254 or confidence above 100.
     case outOfRange(tag: UInt8)
+    /// The JSON form: the text would exceed the limit (`JSONFrameCodec.maxTextFromHalld`).
+    case textTooLarge(bytes: Int, limit: Int)
 }

@@ -60,11 +60,40 @@ final class RoundTripTests: XCTestCase {
         XCTAssertEqual(problem(.authResult, [1, 1, 0, 2, 2, 2, 0, 5, 0]), .invalidValue(tag: 1, value: 2))
         XCTAssertEqual(problem(.query, [1, 4, 0, 0, 0, 0, 0, 2, 0, 0, 3, 0, 0, 4, 1, 0, 101]), .invalidValue(tag: 4, value: 101))
         XCTAssertEqual(problem(.challenge, [1, 3, 0, 1, 2, 3]), .wrongSize(tag: 1, size: 3))
+        // The fields added in revision 1.1: authResult code, query newVisitor, notice.
+        XCTAssertEqual(problem(.authResult, [1, 1, 0, 0, 2, 2, 0, 0, 0, 4, 1, 0, 11]), .invalidValue(tag: 4, value: 11))
+        XCTAssertEqual(problem(.authResult, [1, 1, 0, 0, 2, 2, 0, 0, 0, 4, 2, 0, 8, 0]), .wrongSize(tag: 4, size: 2))
+        XCTAssertEqual(problem(.query, [1, 4, 0, 0, 0, 0, 0, 2, 0, 0, 3, 0, 0, 4, 1, 0, 9, 5, 1, 0, 2]), .invalidValue(tag: 5, value: 2))
+        XCTAssertEqual(problem(.notice, [1, 1, 0, 0]), .invalidValue(tag: 1, value: 0))
+        XCTAssertEqual(problem(.notice, [1, 1, 0, 4]), .invalidValue(tag: 1, value: 4))
+        XCTAssertEqual(problem(.notice, [2, 1, 0, 0x76]), .missingField(tag: 1))
+        XCTAssertEqual(problem(.notice, [1, 1, 0, 1, 1, 1, 0, 2]), .duplicateField(tag: 1))
         // 257 steps of zero length, in a payload of 771 bytes: over the list limit.
         let steps = [UInt8]((0..<257).map { _ in [UInt8(9), 0, 0] }.joined())
         let answerHead: [UInt8] = [1, 4, 0, 1, 0, 0, 0, 2, 1, 0, 1, 5, 0, 0, 6, 0, 0, 7, 0, 0]
         XCTAssertEqual(problem(.answer, answerHead + steps), .tooManyItems(tag: 9))
         XCTAssertNil(problem(.answer, answerHead + steps.dropLast(3)))
+    }
+
+    /// A sender written against revision 1.0 leaves out the fields 1.1 added: they take their defaults.
+    func testRevisionOnePointZeroPayloadsDecodeWithDefaults() throws {
+        // authResult refused, heartbeatSeconds 0, reason "": no tag 4.
+        XCTAssertEqual(try MessageCodec.decode(type: 0x04, payload: [1, 1, 0, 0, 2, 2, 0, 0, 0, 3, 0, 0]),
+                       .authResult(accepted: false, heartbeatSeconds: 0, reason: "", code: nil))
+        // A code of 0 is the same as none.
+        XCTAssertEqual(try MessageCodec.decode(type: 0x04, payload: [1, 1, 0, 1, 2, 2, 0, 5, 0, 4, 1, 0, 0]),
+                       .authResult(accepted: true, heartbeatSeconds: 5, reason: "", code: nil))
+        XCTAssertEqual(try MessageCodec.decode(type: 0x04, payload: [1, 1, 0, 0, 2, 2, 0, 0, 0, 4, 1, 0, 4]),
+                       .authResult(accepted: false, heartbeatSeconds: 0, reason: "", code: .rateLimited))
+        // query 9, text "", language "", confidence 50: no tag 5.
+        XCTAssertEqual(try MessageCodec.decode(type: 0x10, payload: [1, 4, 0, 9, 0, 0, 0, 2, 0, 0, 3, 0, 0, 4, 1, 0, 50]),
+                       .query(queryID: 9, text: "", language: "", confidence: 50, newVisitor: false))
+        XCTAssertEqual(try MessageCodec.decode(type: 0x31, payload: [1, 1, 0, 3]), .notice(topic: .live, dataVersion: ""))
+        // And halld writes every field: code 0 when accepted, newVisitor 0 or 1.
+        XCTAssertEqual(MessageCodec.encode(.authResult(accepted: true, heartbeatSeconds: 5, reason: "")).payload,
+                       [1, 1, 0, 1, 2, 2, 0, 5, 0, 3, 0, 0, 4, 1, 0, 0])
+        XCTAssertEqual(MessageCodec.encode(.query(queryID: 9, text: "", language: "", confidence: 50, newVisitor: true)).payload,
+                       [1, 4, 0, 9, 0, 0, 0, 2, 0, 0, 3, 0, 0, 4, 1, 0, 50, 5, 1, 0, 1])
     }
 
     func testEncodeLimits() {

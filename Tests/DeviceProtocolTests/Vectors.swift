@@ -119,13 +119,13 @@ struct Vectors {
         case "authenticate": return .authenticate(proof: hex(string("proof")))
         case "authResult":
             return .authResult(accepted: json["accepted"] as! Bool, heartbeatSeconds: UInt16(int("heartbeatSeconds")), reason: string("reason"),
-                               code: (json["code"] as? String).map(nakCode))
+                               code: string("code") == "none" ? nil : nakCode(string("code")))
         case "heartbeat":
             return .heartbeat(state: named(RobotState.self, string("state")), battery: UInt8(int("battery")),
                               position: position(json["position"] as! [String: Any]))
         case "query":
             return .query(queryID: UInt32(int("queryID")), text: string("text"), language: string("language"),
-                          confidence: UInt8(int("confidence")), newVisitor: json["newVisitor"] as? Bool ?? false)
+                          confidence: UInt8(int("confidence")), newVisitor: json["newVisitor"] as! Bool)
         case "answer":
             return .answer(Answer(
                 queryID: UInt32(int("queryID")), outcome: named(Outcome.self, string("outcome")), destination: string("destination"),

@@ -174,6 +174,7 @@ static int decode_field(struct hg_message *m, struct scan *s, uint8_t tag, const
         case 1: return once(s, tag) && get_u8(v, l, &a->accepted) && a->accepted <= 1;
         case 2: return once(s, tag) && get_u16(v, l, &a->heartbeat_seconds);
         case 3: return once(s, tag) && get_str(v, l, &a->reason);
+        case 4: return once(s, tag) && get_u8(v, l, &a->code) && a->code <= HG_NAK_INTERNAL_ERROR;
         default: return 1;
         }
     }
@@ -193,6 +194,7 @@ static int decode_field(struct hg_message *m, struct scan *s, uint8_t tag, const
         case 2: return once(s, tag) && get_str(v, l, &q->text);
         case 3: return once(s, tag) && get_str(v, l, &q->language);
         case 4: return once(s, tag) && get_u8(v, l, &q->confidence) && q->confidence <= 100;
+        case 5: return once(s, tag) && get_u8(v, l, &q->new_visitor) && q->new_visitor <= 1;
         default: return 1;
         }
     }
@@ -246,6 +248,14 @@ static int decode_field(struct hg_message *m, struct scan *s, uint8_t tag, const
         default: return 1;
         }
     }
+    case HG_NOTICE: {
+        struct hg_notice *n = &m->u.notice;
+        switch (tag) {
+        case 1: return once(s, tag) && get_u8(v, l, &n->topic) && in_range(n->topic, 1, 3);
+        case 2: return once(s, tag) && get_str(v, l, &n->data_version);
+        default: return 1;
+        }
+    }
     case HG_ACK:
         return tag != 1 || (once(s, tag) && get_u16(v, l, &m->u.ack.sequence));
     case HG_NAK: {
@@ -276,6 +286,7 @@ static uint32_t required_tags(uint8_t type) {
     case HG_LEAD_PROGRESS: return 0x06u;  /* 1 2 */
     case HG_RECALL: return 0x00u;
     case HG_DISPLAY: return 0x42u;        /* 1 6 */
+    case HG_NOTICE: return 0x02u;         /* 1 */
     case HG_ACK: return 0x02u;            /* 1 */
     case HG_NAK: return 0x06u;            /* 1 2 */
     default: return 0xFFFFFFFFu;
@@ -339,6 +350,7 @@ int hg_message_encode(const struct hg_message *m, uint8_t *out, size_t cap) {
         hg_put_u8(&w, 1, m->u.auth_result.accepted ? 1 : 0);
         hg_put_u16(&w, 2, m->u.auth_result.heartbeat_seconds);
         put_str(&w, 3, m->u.auth_result.reason);
+        hg_put_u8(&w, 4, m->u.auth_result.code);
         break;
     case HG_HEARTBEAT:
         hg_put_u8(&w, 1, m->u.heartbeat.state);
@@ -350,6 +362,7 @@ int hg_message_encode(const struct hg_message *m, uint8_t *out, size_t cap) {
         put_str(&w, 2, m->u.query.text);
         put_str(&w, 3, m->u.query.language);
         hg_put_u8(&w, 4, m->u.query.confidence);
+        hg_put_u8(&w, 5, m->u.query.new_visitor ? 1 : 0);
         break;
     case HG_ANSWER: {
         const struct hg_answer *a = &m->u.answer;
@@ -386,6 +399,10 @@ int hg_message_encode(const struct hg_message *m, uint8_t *out, size_t cap) {
         put_route(&w, 5, m->u.display.route, m->u.display.route_count);
         hg_put_u16(&w, 6, m->u.display.ttl_seconds);
         break;
+    case HG_NOTICE:
+        hg_put_u8(&w, 1, m->u.notice.topic);
+        put_str(&w, 2, m->u.notice.data_version);
+        break;
     case HG_ACK: hg_put_u16(&w, 1, m->u.ack.sequence); break;
     case HG_NAK:
         hg_put_u16(&w, 1, m->u.nak.sequence);
@@ -401,5 +418,5 @@ int hg_message_encode(const struct hg_message *m, uint8_t *out, size_t cap) {
 
 int hg_requires_ack(uint8_t type) {
     return type == HG_QUERY || type == HG_ANSWER || type == HG_LEAD || type == HG_LEAD_PROGRESS ||
-           type == HG_RECALL || type == HG_DISPLAY;
+           type == HG_RECALL || type == HG_DISPLAY || type == HG_NOTICE;
 }

@@ -7,7 +7,7 @@
  *   crc32          hg_crc32
  *   frames         hg_frame_encode, hg_decoder_* (streaming, with the resync rule)
  *   payload fields hg_writer_* / hg_put_* (TLV writer), hg_reader_* (TLV reader)
- *   messages       hg_message_encode, hg_message_decode (all thirteen v1 messages)
+ *   messages       hg_message_encode, hg_message_decode (all fourteen v1 messages)
  *   authentication hg_auth_message (the HMAC-SHA256 input; bring your own HMAC)
  */
 #ifndef HALLGUIDE_PROTO_H
@@ -142,7 +142,7 @@ int hg_reader_next(struct hg_reader *r, uint8_t *tag, const uint8_t **value, uin
 enum hg_message_type {
     HG_HELLO = 0x01, HG_CHALLENGE = 0x02, HG_AUTHENTICATE = 0x03, HG_AUTH_RESULT = 0x04, HG_HEARTBEAT = 0x05,
     HG_QUERY = 0x10, HG_ANSWER = 0x11, HG_LEAD = 0x20, HG_LEAD_PROGRESS = 0x21, HG_RECALL = 0x22,
-    HG_DISPLAY = 0x30, HG_ACK = 0x7E, HG_NAK = 0x7F
+    HG_DISPLAY = 0x30, HG_NOTICE = 0x31, HG_ACK = 0x7E, HG_NAK = 0x7F
 };
 
 enum hg_device_kind { HG_KIND_ROBOT = 1, HG_KIND_SCREEN = 2 };
@@ -154,6 +154,7 @@ enum hg_lead_status {
     HG_STATUS_ACCEPTED = 1, HG_STATUS_ARRIVED = 2, HG_STATUS_ABORTED = 3, HG_STATUS_BLOCKED = 4,
     HG_STATUS_RETURNING = 5, HG_STATUS_DOCKED = 6
 };
+enum hg_notice_topic { HG_TOPIC_HALL = 1, HG_TOPIC_FLEET = 2, HG_TOPIC_LIVE = 3 };
 enum hg_nak_code {
     HG_NAK_UNKNOWN_TYPE = 1, HG_NAK_MALFORMED_PAYLOAD = 2, HG_NAK_NOT_AUTHENTICATED = 3, HG_NAK_RATE_LIMITED = 4,
     HG_NAK_BUSY = 5, HG_NAK_UNSUPPORTED_VERSION = 6, HG_NAK_TOO_LARGE = 7, HG_NAK_AUTHENTICATION_FAILED = 8,
@@ -177,9 +178,12 @@ struct hg_point {
 struct hg_hello { struct hg_str device_id; uint8_t kind; struct hg_str firmware; uint32_t capabilities; uint8_t client_nonce[HG_NONCE_SIZE]; };
 struct hg_challenge { uint8_t server_nonce[HG_NONCE_SIZE]; };
 struct hg_authenticate { uint8_t proof[HG_PROOF_SIZE]; };
-struct hg_auth_result { uint8_t accepted; uint16_t heartbeat_seconds; struct hg_str reason; };
+/* code: 0 none (accepted, or a revision 1.0 halld), else an enum hg_nak_code saying why refused
+ * (HG_NAK_UNKNOWN_DEVICE, HG_NAK_AUTHENTICATION_FAILED, HG_NAK_RATE_LIMITED: wait 2 s or more). */
+struct hg_auth_result { uint8_t accepted; uint16_t heartbeat_seconds; struct hg_str reason; uint8_t code; };
 struct hg_heartbeat { uint8_t state; uint8_t battery; struct hg_point position; };
-struct hg_query { uint32_t query_id; struct hg_str text; struct hg_str language; uint8_t confidence; };
+/* new_visitor: 1 when a new person is asking (halld drops the previous visitor's context). */
+struct hg_query { uint32_t query_id; struct hg_str text; struct hg_str language; uint8_t confidence; uint8_t new_visitor; };
 struct hg_answer {
     uint32_t query_id;
     uint8_t outcome;
@@ -205,6 +209,7 @@ struct hg_display {
     uint16_t route_count;
     uint16_t ttl_seconds;
 };
+struct hg_notice { uint8_t topic; struct hg_str data_version; }; /* topic: enum hg_notice_topic */
 struct hg_ack { uint16_t sequence; };
 struct hg_nak { uint16_t sequence; uint8_t code; struct hg_str detail; };
 
@@ -222,6 +227,7 @@ struct hg_message {
         struct hg_lead_progress lead_progress;
         struct hg_recall recall;
         struct hg_display display;
+        struct hg_notice notice;
         struct hg_ack ack;
         struct hg_nak nak;
     } u;
@@ -240,7 +246,7 @@ enum hg_error hg_message_decode(uint8_t type, const uint8_t *payload, size_t len
 /* Encodes m's payload (canonical form: every field, in tag order). Returns its length,
  * or a negative enum hg_error. */
 int hg_message_encode(const struct hg_message *m, uint8_t *out, size_t cap);
-/* 1 for the messages sent with ACK_REQUESTED (query, answer, lead, leadProgress, recall, display). */
+/* 1 for the messages sent with ACK_REQUESTED (query, answer, lead, leadProgress, recall, display, notice). */
 int hg_requires_ack(uint8_t type);
 
 /* ---- Authentication (PROTOCOL.md §6.1) ---- */

@@ -135,7 +135,8 @@ static const char *states[] = {"idle", "leading", "returning", "charging", "faul
 static const char *outcomes[] = {"?", "route", "clarify", "fallback"};
 static const char *offers[] = {"notApplicable", "willLead", "busy", "unavailable"};
 static const char *statuses[] = {"?", "accepted", "arrived", "aborted", "blocked", "returning", "docked"};
-static const char *nak_codes[] = {"?", "unknownType", "malformedPayload", "notAuthenticated", "rateLimited", "busy",
+static const char *topics[] = {"?", "hall", "fleet", "live"};
+static const char *nak_codes[] = {"none", "unknownType", "malformedPayload", "notAuthenticated", "rateLimited", "busy",
                                   "unsupportedVersion", "tooLarge", "authenticationFailed", "unknownDevice",
                                   "internalError"};
 
@@ -164,6 +165,7 @@ static void put_message(struct out *o, const struct hg_message *m) {
         put(o, m->u.auth_result.accepted ? "true" : "false");
         putf_u(o, "heartbeatSeconds", m->u.auth_result.heartbeat_seconds, 1);
         put_key_str(o, "reason", m->u.auth_result.reason);
+        put_key_name(o, "code", nak_codes[m->u.auth_result.code]);
         break;
     case HG_HEARTBEAT:
         put(o, "{\"type\":\"heartbeat\"");
@@ -178,6 +180,7 @@ static void put_message(struct out *o, const struct hg_message *m) {
         put_key_str(o, "text", m->u.query.text);
         put_key_str(o, "language", m->u.query.language);
         putf_u(o, "confidence", m->u.query.confidence, 1);
+        put(o, m->u.query.new_visitor ? ",\"newVisitor\":true" : ",\"newVisitor\":false");
         break;
     case HG_ANSWER: {
         const struct hg_answer *a = &m->u.answer;
@@ -221,6 +224,11 @@ static void put_message(struct out *o, const struct hg_message *m) {
         put_key_str(o, "text", m->u.display.text);
         put_route(o, "route", m->u.display.route, m->u.display.route_count);
         putf_u(o, "ttlSeconds", m->u.display.ttl_seconds, 1);
+        break;
+    case HG_NOTICE:
+        put(o, "{\"type\":\"notice\"");
+        put_key_name(o, "topic", topics[m->u.notice.topic]);
+        put_key_str(o, "dataVersion", m->u.notice.data_version);
         break;
     case HG_ACK:
         put(o, "{\"type\":\"ack\"");
@@ -442,7 +450,7 @@ static void check_flood(void) {
 /* Random bytes into the decoder and into every message decoder: for the sanitizers. */
 static void smoke_random_inputs(void) {
     static uint8_t data[2048], out[HG_MAX_PAYLOAD + 64];
-    static const uint8_t types[] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x10, 0x11, 0x20, 0x21, 0x22, 0x30, 0x7E, 0x7F, 0x55};
+    static const uint8_t types[] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x10, 0x11, 0x20, 0x21, 0x22, 0x30, 0x31, 0x7E, 0x7F, 0x55};
     struct hg_message m, again;
     struct hg_event ev;
     size_t len, t, i;
