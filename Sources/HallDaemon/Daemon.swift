@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import QueryLog
+import StatusProtocol
 import Synchronization
 
 /// halld put together: the hall, the device hub and its links, the hall service, metrics.

@@ -3,6 +3,7 @@ import DeviceProtocol
 import Foundation
 import AudioPrompts
 import HallAnswers
+import StatusProtocol
 
 extension Daemon: StatusProvider {
     public func status() -> DaemonStatus {
