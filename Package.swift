@@ -22,7 +22,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        // The floor map, places, windows and intents: YAML loading and validation.
+        // The floor map, places, windows and intents: YAML loading and validation; the YAML
+        // reader (file:line, no aliases) that halld.yaml and the audio configuration use too.
         .target(
             name: "HallModel",
             dependencies: [.product(name: "Yams", package: "Yams")],
