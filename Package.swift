@@ -27,7 +27,8 @@ let package = Package(
     targets: [
         // One clock for the pure parts: monotonic instants handed in as `now`, a system and a test clock.
         .target(name: "HallTime", swiftSettings: strict),
-        // The floor map, places, windows and intents: YAML loading and validation.
+        // The floor map, places, windows and intents: YAML loading and validation; the YAML
+        // reader (file:line, no aliases) that halld.yaml and the audio configuration use too.
         .target(
             name: "HallModel",
             dependencies: [.product(name: "Yams", package: "Yams")],

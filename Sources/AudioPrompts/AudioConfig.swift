@@ -137,30 +137,4 @@ public struct AudioConfig: Sendable, Hashable {
         outputs.first { $0.places.contains(target) } ?? outputs.first { $0.devices.contains(target) }
             ?? outputs.first { $0.name == target }
     }
-
-    /// Problems a valid configuration does not have, one line each.
-    public func validate() -> [String] {
-        var problems: [String] = []
-        var names: Set<String> = []
-        var claimed: [String: String] = [:]
-        if outputs.isEmpty { problems.append("outputs: at least one output is needed") }
-        for output in outputs {
-            let at = "output '\(output.name)'"
-            if output.name.isEmpty { problems.append("an output has an empty name") }
-            if !names.insert(output.name).inserted { problems.append("\(at): the name is used twice") }
-            if output.pcm.isEmpty { problems.append("\(at): pcm is empty") }
-            if !(0...1).contains(output.volume) { problems.append("\(at): volume \(output.volume) is outside 0...1") }
-            if output.queueLimit < 1 { problems.append("\(at): queue_limit must be at least 1") }
-            for target in output.places + output.devices {
-                if let other = claimed[target], other != output.name {
-                    problems.append("\(at): '\(target)' is already mapped to output '\(other)'")
-                }
-                claimed[target] = output.name
-            }
-        }
-        if initialBackoff <= .zero || maximumBackoff < initialBackoff {
-            problems.append("reopen: initial_ms must be positive and at most max_ms")
-        }
-        return problems
-    }
 }

@@ -60,8 +60,6 @@ public struct DeviceLinkStatus: Sendable, Hashable {
     public var reconnects: Int
     /// The session counters of every link this device had, the current one included.
     public var counters: SessionCounters
-    /// Why its transport is not up (a serial port that cannot be opened), if it is not.
-    public var transportProblem: String?
 }
 
 /// Every device's current link, the delivery path between them, link health, and the
@@ -93,7 +91,7 @@ public final class DeviceHub: Sendable {
             for device in roster.devices.values {
                 s.status[device.id] = DeviceLinkStatus(
                     id: device.id, kind: device.kind, station: device.station, connected: false, transport: "", peer: "",
-                    lastSeen: nil, firmware: "", linkErrors: 0, reconnects: 0, counters: SessionCounters(), transportProblem: nil)
+                    lastSeen: nil, firmware: "", linkErrors: 0, reconnects: 0, counters: SessionCounters())
             }
         }
     }
@@ -155,7 +153,6 @@ public final class DeviceHub: Sendable {
             s.status[device.id]?.firmware = firmware
             s.status[device.id]?.lastSeen = now
             s.status[device.id]?.reconnects += old == nil ? 0 : 1
-            s.status[device.id]?.transportProblem = nil
             return old
         }
         if let old, old !== link { old.close(.replaced) }
@@ -179,11 +176,6 @@ public final class DeviceHub: Sendable {
             s.status[deviceID]?.lastSeen = now
             s.live[deviceID] = counters
         }
-    }
-
-    /// A transport's own trouble (a serial port that will not open), for the status.
-    public func transportProblem(_ problem: String?, device deviceID: String) {
-        state.withLock { $0.status[deviceID]?.transportProblem = problem }
     }
 
     func recordMalformed(_ input: MalformedInput) {

@@ -30,8 +30,8 @@ public struct SerialSettings: Sendable, Hashable {
 
 /// One serial port served by libserialport on a thread of its own: opens the port (8N1,
 /// no flow control), runs a link session over it, and when the port vanishes closes it
-/// and reopens it with backoff, without a restart. Its open failures reach the hub, so
-/// the status socket shows why a serial device is down.
+/// and reopens it with backoff, without a restart. Its open failures are kept (`status`)
+/// for the status socket, which shows why a serial device is down.
 public final class SerialPortLink: DeviceLink {
     public let name: SerialPortName
     public let transport = "serial"
@@ -162,7 +162,6 @@ public final class SerialPortLink: DeviceLink {
         }
         // The same failure every backoff interval would flood the log: say it once.
         if first { logger.warning("\(message)") }
-        hub.transportProblem(message, device: deviceID)
     }
 
     private func findPort() -> OpaquePointer? {
@@ -213,7 +212,6 @@ public final class SerialPortLink: DeviceLink {
             return nil
         }
         state.withLock { $0.lastError = "" }
-        hub.transportProblem(nil, device: deviceID)
         logger.info("\(peer): open, \(settings.baudRate) 8N1")
         return port
     }

@@ -4,10 +4,9 @@ import DeviceProtocol
 import DeviceSessions
 import Foundation
 import HallModel
-import Yams
 
-/// halld's configuration file (README, "halld configuration"): where the hall data is,
-/// where to listen, and the devices allowed to connect.
+/// halld's configuration file (README, "Configuration"): where the hall data is, where to
+/// listen, and the devices allowed to connect.
 public struct DaemonConfig: Sendable {
     public struct Device: Sendable, Hashable {
         public var id: String
@@ -91,162 +90,159 @@ public struct DaemonConfig: Sendable {
         return try parse(text, file: path)
     }
 
+    /// Reads a config file's text: unknown keys, wrong types and refused values are all
+    /// reported at once, each as `file:line: problem`; anchors and aliases are refused.
     public static func parse(_ text: String, file: String) throws(ValidationError) -> DaemonConfig {
-        var problems: [Diagnostic] = []
-        func problem(_ node: Yams.Node?, _ message: String) {
-            problems.append(Diagnostic(file: file, line: node?.mark?.line ?? 1, message))
-        }
-        let root: Yams.Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else { return DaemonConfig() }
-            root = composed
-        } catch {
-            throw ValidationError([Diagnostic(file: file, line: 1, "YAML syntax error: \(error)")])
-        }
-        var config = DaemonConfig()
-        config.source = file
-        config.queryLog = QueryLogSettings()
-        guard let top = root.mapping else { throw ValidationError([Diagnostic(file: file, line: 1, "the config must be a mapping")]) }
-        for (key, value) in top {
-            switch key.string ?? "" {
-            case "hall":
-                config.mapPath = value["map"]?.string
-                config.intentsPath = value["intents"]?.string
-            case "listen":
-                if let tcp = value["tcp"] {
-                    if tcp.null != nil || tcp.string == "" || tcp.string == "off" {
-                        config.tcpHost = nil
-                    } else if let address = tcp.string.flatMap(HostPort.parse) {
-                        config.tcpHost = address.host
-                        config.tcpPort = address.port
-                    } else {
-                        problem(tcp, "listen.tcp must be host:port (or off)")
-                    }
-                }
-            case "devices":
-                for item in value.sequence ?? [] {
-                    if let device = parseDevice(item, file: file, problem: problem) { config.devices.append(device) }
-                }
-            case "limits":
-                parseLimits(value, into: &config.timing, problem: problem)
-            case "status":
-                config.statusSocket = value["socket"]?.string
-                config.adminUIDs = (value["admin_uids"]?.sequence ?? []).compactMap { $0.int.map(UInt32.init) }
-                config.adminGroups = (value["admin_groups"]?.sequence ?? []).compactMap(\.string)
-            case "metrics":
-                if let listen = value["listen"] {
-                    config.metricsListen = (listen.string == "off" || listen.null != nil) ? nil : listen.string
-                    // A typo would silently turn the endpoint off: refuse it instead.
-                    if let text = config.metricsListen, HostPort.parse(text) == nil {
-                        problem(listen, "metrics.listen must be host:port (or off)")
-                    }
-                }
-            case "audio":
-                do {
-                    let base = (file as NSString).deletingLastPathComponent
-                    config.audio = try AudioConfig(dictionary: value.any as? [String: Any] ?? [:], baseDirectory: base)
-                } catch {
-                    for p in error.problems { problem(value, "audio: \(p)") }
-                }
-            case "query_log":
-                config.queryLog = parseQueryLog(value, problem: problem)
-            default:
-                problem(key, "unknown key '\(key.string ?? "")' (expected hall, listen, devices, limits, audio, status, metrics, query_log)")
-            }
-        }
-        var seen: Set<String> = []
-        for device in config.devices where !seen.insert(device.id).inserted {
-            problems.append(Diagnostic(file: file, line: 1, "device '\(device.id)' is listed twice"))
-        }
-        guard problems.isEmpty else { throw ValidationError(problems) }
-        return config
+        try YAMLReader.read(text, file: file, as: yaml(file: file))
     }
 
-    private static func parseLimits(_ node: Yams.Node, into timing: inout SessionTiming, problem: (Yams.Node?, String) -> Void) {
-        for (key, value) in node.mapping ?? [:] {
-            let name = key.string ?? ""
-            guard let number = value.float ?? value.int.map(Double.init), number > 0 else {
-                problem(value, "limits.\(name) must be a positive number")
-                continue
-            }
-            switch name {
-            case "heartbeat_seconds": timing.heartbeatInterval = .seconds(max(1, Int(number)))
-            case "missed_heartbeats": timing.missedHeartbeats = max(1, Int(number))
-            case "query_burst": timing.queryBurst = Int(number)
-            case "query_refill_seconds": timing.queryRefill = .milliseconds(Int64(number * 1e3))
-            case "ack_timeout_ms": timing.ackTimeout = .microseconds(Int64(number * 1e3))
-            case "handshake_seconds": timing.handshakeTimeout = .milliseconds(Int64(number * 1e3))
-            default:
-                problem(key, "unknown limit '\(name)' (heartbeat_seconds, missed_heartbeats, query_burst, query_refill_seconds, ack_timeout_ms, handshake_seconds)")
-            }
-        }
+    /// The file's sections (README, "Configuration"). A new section is a `.section(…)`
+    /// (keys into DaemonConfig's own properties) or a `.field(…, .mapping(…))` (a value of
+    /// its own) here.
+    static func yaml(file: String) -> YAMLValue<DaemonConfig> {
+        var start = DaemonConfig()
+        start.source = file
+        // A file without `query_log:` logs to the default path.
+        start.queryLog = QueryLogSettings()
+        let hostPort = YAMLValue<String>.text.map(expected: "host:port") { HostPort.parse($0) }
+        let hostPortText = YAMLValue<String>.text.map(expected: "host:port") { HostPort.parse($0) == nil ? nil : $0 }
+        let uid = YAMLValue<UInt32>.integer(in: 0...UInt32.max - 1)
+            .expecting("a uid (a whole number; group names go in admin_groups)")
+        let fields: [YAMLField<DaemonConfig>] = [
+            .section("hall", [
+                .field("map", \.mapPath, .text),
+                .field("intents", \.intentsPath, .text),
+            ]),
+            .section("listen", [
+                .field("tcp", \.tcpListen, .off(or: hostPort)),
+            ]),
+            .field("devices", \.devices, .list(of: Device.yaml, check: Device.checkUnique)),
+            .section("limits", SessionTiming.yaml),
+            .section("status", [
+                .field("socket", \.statusSocket, .text),
+                .field("admin_uids", \.adminUIDs, YAMLValue<[UInt32]>.list(of: uid).expecting("a list of uids, such as [0, 1000]")),
+                .field("admin_groups", \.adminGroups, .list(of: .text)),
+            ]),
+            .section("metrics", [
+                .field("listen", \.metricsListen, .off(or: hostPortText)),
+            ]),
+            .field("audio", \.audio, AudioConfig.yaml(baseDirectory: (file as NSString).deletingLastPathComponent)),
+            .field("query_log", \.queryLog, QueryLogSettings.yaml),
+        ]
+        return .mapping(start, fields)
     }
 
+    /// `listen.tcp` as one value; nil: TCP off.
+    private var tcpListen: (host: String, port: Int)? {
+        get { tcpHost.map { ($0, tcpPort) } }
+        set {
+            tcpHost = newValue?.host
+            if let port = newValue?.port { tcpPort = port }
+        }
+    }
+}
+
+extension SessionTiming {
+    /// `limits:`, in the units the file uses.
+    fileprivate static var yaml: [YAMLField<DaemonConfig>] {
+        [
+            .field("heartbeat_seconds", \.timing.heartbeatInterval, YAMLValue<Int>.integer(in: 1...3600).map { .seconds($0) }),
+            .field("missed_heartbeats", \.timing.missedHeartbeats, .integer(in: 1...1000)),
+            .field("ack_timeout_ms", \.timing.ackTimeout, .milliseconds(in: 1...600_000)),
+            .field("query_burst", \.timing.queryBurst, .integer(in: 1...100_000)),
+            .field("query_refill_seconds", \.timing.queryRefill, .seconds(in: 0.001...86_400)),
+            .field("handshake_seconds", \.timing.handshakeTimeout, .seconds(in: 0.001...86_400)),
+        ]
+    }
+}
+
+extension DaemonConfig.QueryLogSettings {
     /// `query_log: off`, or a mapping of `path` (a file, or off), `retention_days`,
     /// `max_records`, `flush_ms`.
-    private static func parseQueryLog(_ node: Yams.Node, problem: (Yams.Node?, String) -> Void) -> QueryLogSettings? {
-        if node.null != nil || node.string == "off" { return nil }
-        guard let mapping = node.mapping else {
-            problem(node, "query_log must be a mapping (path, retention_days, max_records, flush_ms) or off")
-            return QueryLogSettings()
-        }
-        var settings = QueryLogSettings()
-        var off = false
-        func integer(_ value: Yams.Node, _ name: String, _ range: ClosedRange<Int>) -> Int? {
-            guard let n = value.int, range.contains(n) else {
-                problem(value, "query_log.\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-                return nil
+    fileprivate static var yaml: YAMLValue<DaemonConfig.QueryLogSettings?> {
+        let fields: [YAMLField<Entry>] = [
+            .field("path", \.path, .off(or: .text)),
+            .field("retention_days", \.settings.retentionDays, .integer(in: 1...36_500)),
+            .field("max_records", \.settings.maxRecords, .integer(in: 1...1_000_000_000)),
+            .field("flush_ms", \.settings.flushMilliseconds, .integer(in: 1...60_000)),
+        ]
+        let mapping = YAMLValue<DaemonConfig.QueryLogSettings?>.mapping(from: Entry(), fields) { entry, _ in
+            var settings = entry.settings
+            switch entry.path {
+            case .some(.none): return .some(nil)
+            case .some(.some(let path)): settings.path = path
+            case .none: break
             }
-            return n
+            return .some(settings)
         }
-        for (key, value) in mapping {
-            switch key.string ?? "" {
-            case "path":
-                if value.null != nil || value.string == "off" {
-                    off = true
-                } else if let path = value.string, !path.isEmpty {
-                    settings.path = path
-                } else {
-                    problem(value, "query_log.path must be a file path (or off)")
-                }
-            case "retention_days": settings.retentionDays = integer(value, "retention_days", 1...36_500) ?? settings.retentionDays
-            case "max_records": settings.maxRecords = integer(value, "max_records", 1...1_000_000_000) ?? settings.maxRecords
-            case "flush_ms": settings.flushMilliseconds = integer(value, "flush_ms", 1...60_000) ?? settings.flushMilliseconds
-            default:
-                problem(key, "unknown key '\(key.string ?? "")' in query_log (expected path, retention_days, max_records, flush_ms)")
-            }
-        }
-        return off ? nil : settings
+        return YAMLValue<DaemonConfig.QueryLogSettings??>.off(or: mapping).map { $0 ?? nil }
     }
 
-    private static func parseDevice(_ node: Yams.Node, file: String, problem: (Yams.Node?, String) -> Void) -> Device? {
-        let allowed: Set = ["id", "kind", "station", "key", "key_file", "serial", "usb_serial", "baud"]
-        for (key, _) in node.mapping ?? [:] where !allowed.contains(key.string ?? "") {
-            problem(key, "unknown key '\(key.string ?? "")' in a device (expected \(allowed.sorted().joined(separator: ", ")))")
-        }
-        guard let id = node["id"]?.string, !id.isEmpty else { problem(node, "a device needs an id"); return nil }
-        guard let kindName = node["kind"]?.string, let kind = ["robot": DeviceKind.robot, "screen": .screen][kindName] else {
-            problem(node["kind"] ?? node, "device '\(id)' needs kind: robot or screen")
-            return nil
-        }
-        var key: [UInt8]?
-        if let text = node["key"]?.string {
-            key = DeviceKey.parse(text)
-            if key == nil { problem(node["key"], "device '\(id)': key must be hex:..., base64:... or text:...") }
-        } else if let path = node["key_file"]?.string {
-            key = FileManager.default.contents(atPath: path).map { Array($0) }.map { bytes in
-                Array(bytes.reversed().drop { $0 == 10 || $0 == 13 }.reversed())
-            }
-            if key == nil { problem(node["key_file"], "device '\(id)': cannot read key file \(path)") }
-        } else {
-            problem(node, "device '\(id)' needs a key or key_file")
-        }
-        if let k = key, k.count < 16 { problem(node["key"] ?? node["key_file"], "device '\(id)': the key must be at least 16 bytes") }
+    private struct Entry {
+        var settings = DaemonConfig.QueryLogSettings()
+        /// nil: not given; .some(nil): `path: off`.
+        var path: String??
+    }
+}
+
+extension DaemonConfig.Device {
+    /// One entry of `devices:`.
+    fileprivate static var yaml: YAMLValue<DaemonConfig.Device> {
+        let fields: [YAMLField<Entry>] = [
+            .field("id", \.id, .text, required: true),
+            .field("kind", \.kind, .choice(["robot": .robot, "screen": .screen]), required: true),
+            .field("station", \.station, .text),
+            // Kept as text and parsed in `build`, so that a refusal never prints the key.
+            .field("key", \.key, .text),
+            .field("key_file", \.keyFile, .text),
+            .field("serial", \.serial, YAMLValue<String>.text.map { SerialPortName.path($0) }),
+            .field("usb_serial", \.usbSerial, YAMLValue<String>.text.map { SerialPortName.usbSerial($0) }),
+            .field("baud", \.baud, .integer(in: 50...4_000_000)),
+        ]
+        return .mapping(from: Entry(), fields, build: build)
+    }
+
+    private struct Entry {
+        var id: String?
+        var kind: DeviceKind?
+        var station: String?
+        var key: String?
+        var keyFile: String?
         var serial: SerialPortName?
-        if let path = node["serial"]?.string { serial = .path(path) }
-        if let usb = node["usb_serial"]?.string { serial = .usbSerial(usb) }
-        let baud = node["baud"]?.int ?? 115_200
-        guard let key else { return nil }
-        return Device(id: id, kind: kind, station: node["station"]?.string ?? id, key: key, serial: serial, baudRate: Int32(baud))
+        var usbSerial: SerialPortName?
+        var baud: Int32 = 115_200
+    }
+
+    private static func build(_ entry: Entry, _ check: inout YAMLCheck) -> DaemonConfig.Device? {
+        var key: [UInt8]?
+        switch (entry.key, entry.keyFile) {
+        case (let text?, nil):
+            key = DeviceKey.parse(text)
+            if key == nil { check.fail("key: expected hex:…, base64:… or text:… (the key is not shown)", at: "key") }
+        case (nil, let path?):
+            // A key file holds the raw key; a trailing newline from an editor is not part of it.
+            key = FileManager.default.contents(atPath: path).map { Array($0.reversed().drop { $0 == 10 || $0 == 13 }.reversed()) }
+            if key == nil { check.fail("key_file: cannot read \(path)", at: "key_file") }
+        case (.some, .some):
+            check.fail("give key or key_file, not both", at: "key_file")
+        case (nil, nil):
+            check.fail("a key or key_file is needed")
+        }
+        if let bytes = key, bytes.count < 16 {
+            check.fail("the key must be at least 16 bytes (it has \(bytes.count))", at: entry.key != nil ? "key" : "key_file")
+            key = nil
+        }
+        if entry.serial != nil, entry.usbSerial != nil { check.fail("give serial or usb_serial, not both", at: "usb_serial") }
+        guard let id = entry.id, let kind = entry.kind, let key else { return nil }
+        return DaemonConfig.Device(id: id, kind: kind, station: entry.station ?? id, key: key,
+                                   serial: entry.serial ?? entry.usbSerial, baudRate: entry.baud)
+    }
+
+    /// An id listed twice would make one device's key decide for two.
+    fileprivate static func checkUnique(_ devices: [(index: Int, value: DaemonConfig.Device)], _ check: inout YAMLCheck) {
+        var seen: Set<String> = []
+        for (index, device) in devices where !seen.insert(device.id).inserted {
+            check.fail("device '\(device.id)' is listed twice", atItem: index)
+        }
     }
 }

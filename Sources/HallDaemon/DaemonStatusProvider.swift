@@ -8,6 +8,7 @@ import HallConversation
 import HallModel
 import HallTime
 import QueryLog
+import StatusProtocol
 
 extension HallDaemon: StatusProvider {
     public func status() -> DaemonStatus {
@@ -15,6 +16,7 @@ extension HallDaemon: StatusProvider {
         let wall = clock.wallClock()
         let hall = conversation.hall
         let robots = Dictionary(uniqueKeysWithValues: conversation.robots.map { ($0.id, $0) })
+        let ports = Dictionary(serial.links.map { ($0.deviceID, $0) }, uniquingKeysWith: { first, _ in first })
         let devices = hub.statuses.map { d -> DaemonStatus.Device in
             let robot = robots[d.id]
             return .init(id: d.id, kind: d.kind == .robot ? "robot" : "screen", station: d.station, connected: d.connected,
@@ -22,7 +24,11 @@ extension HallDaemon: StatusProvider {
                          lastSeenSecondsAgo: d.lastSeen.map { (now - $0).seconds }, firmware: d.firmware,
                          linkErrors: d.linkErrors, reconnects: d.reconnects, activity: robot?.lead.activity,
                          battery: robot.flatMap { $0.battery == 255 ? nil : Int($0.battery) }, leadDestination: robot?.lead.destination,
-                         transportProblem: d.transportProblem,
+                         serial: ports[d.id].map { link in
+                             let s = link.status
+                             return .init(port: link.name.description, open: s.open, opens: s.opens, openFailures: s.failures,
+                                          lastError: s.lastError.isEmpty ? nil : s.lastError)
+                         },
                          counters: .init(framesIn: d.counters.framesIn, framesOut: d.counters.framesOut, naksSent: d.counters.naksSent,
                                          duplicates: d.counters.duplicates, retransmits: d.counters.retransmits,
                                          rateLimited: d.counters.rateLimited, malformed: d.counters.malformed,
@@ -54,7 +60,8 @@ extension HallDaemon: StatusProvider {
             badFrames: hub.badFrameCount, malformed: Array(malformed),
             audio: (audio?.system.status() ?? []).map {
                 .init(name: $0.name, pcm: $0.pcm, state: $0.state.rawValue, queued: $0.queueDepth, played: $0.counters.played,
-                      failed: $0.counters.failed, lastError: $0.lastError ?? "")
+                      failed: $0.counters.failed, lastError: $0.lastError ?? "", dropped: $0.counters.dropped,
+                      suppressed: $0.counters.suppressed, reopens: $0.counters.reopens, openFailures: $0.counters.openFailures)
             },
             queryLog: queryLogStatus)
     }

@@ -9,6 +9,7 @@ import HallModel
 import HallTime
 import Logging
 import ServiceLifecycle
+import StatusProtocol
 import Synchronization
 import UnixSignals
 

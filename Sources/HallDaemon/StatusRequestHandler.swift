@@ -3,41 +3,6 @@ import Logging
 import NIOCore
 import StatusProtocol
 
-/// The `result` of each command that is not the whole status. Objects rather than bare
-/// arrays, so that a field can be added without breaking a script.
-public enum StatusResults {
-    public struct Version: Codable, Sendable, Hashable {
-        public var version: String
-        public var pid: Int32
-        public var uptimeSeconds: Double
-        public var hall: DaemonStatus.HallData
-    }
-
-    public struct Devices: Codable, Sendable, Hashable {
-        public var devices: [DaemonStatus.Device]
-    }
-
-    public struct Audio: Codable, Sendable, Hashable {
-        public var outputs: [DaemonStatus.AudioOutput]
-    }
-
-    public struct Errors: Codable, Sendable, Hashable {
-        /// Since halld started; `malformed` keeps only the last few.
-        public var badFrames: Int
-        public var malformed: [DaemonStatus.MalformedFrame]
-    }
-
-    public struct Recall: Codable, Sendable, Hashable {
-        public var robot: String
-        public var recalled: Bool
-    }
-
-    public struct AudioTest: Codable, Sendable, Hashable {
-        public var place: String
-        public var outcome: String
-    }
-}
-
 /// Turns one request line into one reply line: parses, checks the peer for admin
 /// commands, asks the provider.
 struct RequestHandler: Sendable {

@@ -1,22 +1,57 @@
 import Yams
 
-/// Typed reading of a composed YAML tree that records `file:line` problems instead of
-/// stopping at the first one, so a staff edit is reported whole.
-struct YAMLReader {
+/// Typed reading of a YAML file that records `file:line` problems instead of stopping at
+/// the first one, so an edit is reported whole: the hall's files, halld.yaml and the audio
+/// configuration all go through it. Anchors and aliases are refused before the text is
+/// composed (YAMLAnchors).
+///
+/// Configuration is read declaratively: a `YAMLValue` says how one node becomes a value
+/// (`.integer(in: 1...60_000)`, `.list(of: .text)`, `.mapping(…)` of `YAMLField`s), and
+/// `YAMLReader.read(_:file:as:)` reads a whole file with it, throwing every problem.
+public struct YAMLReader {
     var log: DiagnosticLog
 
     init(file: String) { log = DiagnosticLog(file: file) }
 
-    /// Parses the text; a syntax error becomes a diagnostic and the result is nil.
+    var file: String { log.file }
+
+    /// Every problem so far, as `file:line: problem`.
+    var diagnostics: [Diagnostic] { log.items }
+
+    /// Reads YAML text as `value`; every problem in the text is thrown at once.
+    public static func read<Value>(_ text: String, file: String, as value: YAMLValue<Value>) throws(ValidationError) -> Value {
+        var reader = YAMLReader(file: file)
+        guard let root = reader.compose(text) ?? (reader.diagnostics.isEmpty ? Yams.Node("", Tag(.null)) : nil) else {
+            throw ValidationError(reader.diagnostics)
+        }
+        let result = value.read(YAMLSite(node: root, path: ""), &reader)
+        guard reader.diagnostics.isEmpty, let result else {
+            throw ValidationError(reader.diagnostics.isEmpty ? [Diagnostic(file: file, line: 1, "cannot be read")] : reader.diagnostics)
+        }
+        return result
+    }
+
+    /// Parses the text; a syntax error, an anchor or an alias becomes a diagnostic and the
+    /// result is nil (also nil for an empty document, without a diagnostic).
     mutating func compose(_ text: String) -> Yams.Node? {
+        let uses = YAMLAnchors.scan(text)
+        guard uses.isEmpty else {
+            log.append(contentsOf: YAMLAnchors.diagnostics(uses, file: file))
+            return nil
+        }
+        let root: Yams.Node?
+        let anchored: [YAMLAnchors.Use]
         do {
-            return try Yams.compose(yaml: text)
+            // Checks the tree again, in case the scan missed an exotic form.
+            (root, anchored) = try YAMLAnchors.compose(text)
         } catch let error as YamlError {
             switch error {
             case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _),
                 let .composer(_, problem, mark, _):
                 // The error's context repeats the whole document: the problem and line suffice.
                 log.add(mark.line, "YAML syntax error: \(problem) (column \(mark.column))")
+            case let .duplicatedKeysInMapping(duplicates, context):
+                log.add(context.mark.line, "YAML syntax error: \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) appears twice in one mapping")
             case let .reader(problem, _, _, _):
                 log.add(1, "YAML syntax error: \(problem)")
             default:
@@ -27,6 +62,11 @@ struct YAMLReader {
             log.add(1, "YAML syntax error: \(error)")
             return nil
         }
+        guard anchored.isEmpty else {
+            log.append(contentsOf: YAMLAnchors.diagnostics(anchored, file: file))
+            return nil
+        }
+        return root
     }
 
     static func line(_ node: Yams.Node) -> Int { node.mark?.line ?? 1 }

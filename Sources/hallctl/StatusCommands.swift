@@ -26,7 +26,8 @@ struct SocketOptions: ParsableArguments {
         }
     }
 
-    /// The reply's `result`, as hallctl reads it.
+    /// The reply's `result`, decoded as StatusProtocol's type (fields a newer halld adds
+    /// are ignored; ones an older halld lacks are optional there).
     func result<T: Decodable>(_ type: T.Type, in raw: [UInt8]) -> T {
         do {
             return try StatusWire.decoder().decode(ResultEnvelope<T>.self, from: Data(raw)).result
@@ -68,7 +69,7 @@ struct HalldStatus: ParsableCommand {
         let (raw, header) = try socket.ask(StatusRequest(.status))
         if json { printRaw(raw); return }
         guard header.ok else { refused(header) }
-        print(StatusText.render(socket.result(StatusView.self, in: raw)))
+        print(StatusText.render(socket.result(DaemonStatus.self, in: raw)))
     }
 }
 
@@ -86,8 +87,8 @@ struct HalldErrors: ParsableCommand {
         let (raw, header) = try socket.ask(StatusRequest(.errors))
         if json { printRaw(raw); return }
         guard header.ok else { refused(header) }
-        let errors = socket.result(ErrorsView.self, in: raw)
-        print(StatusText.frames(badFrames: errors.badFrames, errors.malformed ?? []).joined(separator: "\n"))
+        let errors = socket.result(StatusResults.Errors.self, in: raw)
+        print(StatusText.frames(badFrames: errors.badFrames, errors.malformed).joined(separator: "\n"))
     }
 }
 
@@ -113,18 +114,18 @@ struct HalldReload: ParsableCommand {
             if json { printRaw(raw) }
             refused(header)
         }
-        let reload = socket.result(StatusView.Reload.self, in: raw)
+        let reload = socket.result(DaemonStatus.Reload.self, in: raw)
         if json {
             printRaw(raw)
-        } else if reload.ok == true {
-            print("reload applied: data \(reload.dataVersion ?? "?")")
+        } else if reload.ok {
+            print("reload applied: data \(reload.dataVersion)")
         } else {
-            let problems = reload.problems ?? []
+            let problems = reload.problems
             let text = problems.map { $0 + "\n" }.joined()
-                + "reload refused: \(problems.count) problem\(problems.count == 1 ? "" : "s"); halld keeps data \(reload.dataVersion ?? "?")\n"
+                + "reload refused: \(problems.count) problem\(problems.count == 1 ? "" : "s"); halld keeps data \(reload.dataVersion)\n"
             FileHandle.standardError.write(Data(text.utf8))
         }
-        if reload.ok != true { throw ExitCode(1) }
+        if !reload.ok { throw ExitCode(1) }
     }
 }
 

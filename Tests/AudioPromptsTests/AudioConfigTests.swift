@@ -1,5 +1,6 @@
 import AudioPrompts
 import Foundation
+import HallModel
 import XCTest
 
 final class AudioConfigTests: XCTestCase {
@@ -57,7 +58,7 @@ final class AudioConfigTests: XCTestCase {
         XCTAssertNil(config.output(for: "south-door"))
     }
 
-    func testEveryProblemIsReported() throws {
+    func testEveryProblemIsReportedWithItsLine() throws {
         let rig = try ALSATestRig()
         let file = rig.path("bad.yaml")
         try """
@@ -70,39 +71,49 @@ final class AudioConfigTests: XCTestCase {
           - name: b
             places: [north-door]
             quiet_hours: "late"
+            queue_limit: "8"
+        reopen: {initial_ms: 500, max_ms: 100}
         """.write(toFile: file, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try AudioConfig.load(file: file)) { error in
-            XCTAssertEqual((error as? AudioConfigError)?.problems, [
-                "\(file): outputs[0]: unknown key 'colour' (expected one of: devices, name, pcm, places, queue_limit, quiet_hours, stale_after_s, volume)",
-                "\(file): outputs[1].pcm: missing",
-                "\(file): outputs[1].quiet_hours: expected \"HH:MM-HH:MM\" (local time, may wrap past midnight)",
-            ])
-        }
-        try "outputs:\n  - name: a\n    pcm: x\n    volume: 1.5\n    places: [north-door]\n  - name: b\n    pcm: y\n    places: north-door\n"
-            .write(toFile: file, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try AudioConfig.load(file: file)) { error in
-            XCTAssertEqual((error as? AudioConfigError)?.problems, [
-                "\(file): output 'a': volume 1.5 is outside 0...1",
-                "\(file): output 'b': 'north-door' is already mapped to output 'a'",
-            ])
-        }
+        XCTAssertEqual(problems(file), [
+            "\(file):4: outputs[0].volume: expected a number from 0 to 1, got 1.5",
+            "\(file):6: unknown key 'colour' in outputs[0] (expected one of: devices, name, pcm, places, queue_limit, quiet_hours, stale_after_s, volume)",
+            "\(file):7: outputs: 'north-door' is mapped to output 'a' and to output 'b'",
+            "\(file):7: outputs[1]: 'pcm' is missing",
+            "\(file):9: outputs[1].quiet_hours: expected \"HH:MM-HH:MM\" (local time, may wrap past midnight), got the text 'late'",
+            "\(file):10: outputs[1].queue_limit: expected a whole number from 1 to 1000, got the text '8'",
+            "\(file):11: reopen: initial_ms must be at most max_ms",
+        ])
+        try "outputs: none\nsynthesis: {enabled: maybe}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(problems(file), [
+            "\(file):1: outputs: expected a list, got the text 'none'",
+            "\(file):2: synthesis.enabled: expected true or false, got the text 'maybe'",
+        ])
         try "outputs:\n\t- name: a\n".write(toFile: file, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try AudioConfig.load(file: file)) { error in
-            XCTAssertEqual((error as? AudioConfigError)?.problems, ["\(file):2: tabs are not allowed for indentation"])
-        }
+        XCTAssertTrue(problems(file).first?.hasPrefix("\(file):2: YAML syntax error:") == true, "\(problems(file))")
+        try "prompts: ../prompts\n".write(toFile: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(problems(file), ["\(file):1: 'outputs' is missing"])
     }
 
-    /// The shape `Yams.load` gives halld for its audio section.
-    func testReadsTheDaemonsDictionary() throws {
-        let dictionary: [String: Any] = [
-            "outputs": [["name": "north", "pcm": "default", "places": ["north-door"], "volume": 1, "quiet_hours": NSNull()]],
-            "synthesis": ["enabled": false],
-        ]
-        let config = try AudioConfig(dictionary: dictionary)
+    /// Empty values are as if the key were absent; a single name stands for a list of one.
+    func testEmptyValuesAndSingleNames() throws {
+        let config = try YAMLReader.read("""
+            outputs:
+              - {name: north, pcm: default, places: north-door, quiet_hours: ~}
+            synthesis:
+              enabled: false
+            reopen:
+            """, file: "audio.yaml", as: AudioConfig.yaml(baseDirectory: nil))
         XCTAssertEqual(config.outputs, [OutputConfig(name: "north", pcm: "default", places: ["north-door"])])
         XCTAssertFalse(config.synthesis.enabled)
-        XCTAssertThrowsError(try AudioConfig(dictionary: ["outputs": "none"])) { error in
-            XCTAssertEqual((error as? AudioConfigError)?.problems, ["outputs: must be a list"])
+        XCTAssertEqual(config.initialBackoff, .milliseconds(100))
+    }
+
+    func problems(_ file: String) -> [String] {
+        do {
+            _ = try AudioConfig.load(file: file)
+            return []
+        } catch {
+            return error.diagnostics.map(\.description)
         }
     }
 }

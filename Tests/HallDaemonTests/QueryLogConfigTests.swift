@@ -46,13 +46,13 @@ final class QueryLogConfigTests: XCTestCase {
               flush_ms: 2.5
               keep: forever
             """), [
-                "halld.yaml:4: query_log.retention_days must be a whole number from 1 to 36500",
-                "halld.yaml:5: query_log.max_records must be a whole number from 1 to 1000000000",
-                "halld.yaml:6: query_log.flush_ms must be a whole number from 1 to 60000",
-                "halld.yaml:7: unknown key 'keep' in query_log (expected path, retention_days, max_records, flush_ms)",
+                "halld.yaml:4: query_log.retention_days: expected a whole number from 1 to 36500, got 0",
+                "halld.yaml:5: query_log.max_records: expected a whole number from 1 to 1000000000, got the text 'lots'",
+                "halld.yaml:6: query_log.flush_ms: expected a whole number from 1 to 60000, got 2.5",
+                "halld.yaml:7: unknown key 'keep' in query_log (expected one of: flush_ms, max_records, path, retention_days)",
             ])
         XCTAssertEqual(problems("query_log: [a, b]\n"),
-                       ["halld.yaml:1: query_log must be a mapping (path, retention_days, max_records, flush_ms) or off"])
+                       ["halld.yaml:1: query_log: expected a mapping (path, retention_days, max_records, flush_ms), or off, got a list"])
     }
 
     /// In-process: answers are logged, the status shows the log, stop commits and closes.

@@ -4,6 +4,7 @@ import Foundation
 import HallAnswers
 import HallDaemon
 import Logging
+import StatusProtocol
 import Synchronization
 import XCTest
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import StatusProtocol
 import Synchronization
 import UnixSignals
 
