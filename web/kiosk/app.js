@@ -37,7 +37,7 @@ const T = {
   leadYes: { zh: "机器人可以带您去", en: "A robot can lead you there" },
   leadNo: { zh: "请按地图步行前往", en: "Please follow the map" },
   closed: { zh: "暂停办理", en: "Closed" },
-  opensAt: { zh: "开放时间", en: "Opens" },
+  opensAt: { zh: "恢复办理", en: "opens" },
   qr: { zh: "扫码在手机上查看路线", en: "Scan to see the route on your phone" },
   here: { zh: "您在这里", en: "You are here" },
   destinationMark: { zh: "目的地", en: "Destination" },
@@ -178,7 +178,7 @@ function renderHere() {
   if (st.mode === "phone" || !st.station) { here.textContent = ""; return; }
   const name = st.screen && st.screen.station_name;
   here.replaceChildren(el("span", { class: "here-dot", "aria-hidden": "true" }),
-    el("span", { text: `${tr(T.here)}：` }), name ? bi(name, "inline") : el("span", { text: st.station }));
+    el("span", { text: tr(T.here) + (st.lang === "zh" ? "：" : ": ") }), name ? bi(name, "inline") : el("span", { text: st.station }));
 }
 
 // ---------------------------------------------------------------- home: the index
@@ -277,13 +277,14 @@ function onQueryInput(t0) {
   const key = `${st.lang}|${text.trim()}`;
   const hit = st.searchCache.get(key);
   if (hit) { cancelSearch(); renderResults(hit, text); return; }
-  // Light debounce: the first keystroke after a pause goes out at once; a burst
-  // (fast typing, paste, an IME) is coalesced 40 ms. A newer text cancels the old request.
+  // Light debounce: a keystroke goes out at once (a visitor's touches are far more than
+  // 30 ms apart); input events closer than that (key repeat, an IME or a script filling
+  // the field) are coalesced for 16 ms. A newer text aborts the request of an older one.
   const now = performance.now();
-  const burst = now - st.lastInputAt < 120;
+  const burst = now - st.lastInputAt < 30;
   st.lastInputAt = now;
   clearTimeout(st.searchTimer);
-  if (burst) st.searchTimer = setTimeout(() => runSearch(text, key), 40);
+  if (burst) st.searchTimer = setTimeout(() => runSearch(text, key), 16);
   else runSearch(text, key);
 }
 
@@ -416,7 +417,9 @@ function renderRoute(r) {
     const idxEntry = findEntry(r.destination);
     const reason = (r.closed_reason || (idxEntry && idxEntry.closed_reason));
     const opens = r.opens_at || (idxEntry && idxEntry.opens_at);
-    closed.textContent = `${tr(T.closed)}${reason ? "：" + tr(reason) : ""}${opens ? ` · ${tr(T.opensAt)} ${formatTime(opens)}` : ""}`;
+    const why = reason && tr(reason) !== tr(T.closed) ? (st.lang === "zh" ? `（${tr(reason)}）` : ` (${tr(reason)})`) : "";
+    const when = opens ? (st.lang === "zh" ? ` · ${formatTime(opens)} ${T.opensAt.zh}` : ` · ${T.opensAt.en} ${formatTime(opens)}`) : "";
+    closed.textContent = tr(T.closed) + why + when;
   } else closed.hidden = true;
   $("route-sentence").replaceChildren(bi(r.sentence));
   const metres = r.route ? Math.round(r.route.metres) : null;
