@@ -255,14 +255,15 @@ class Kiosk(unittest.TestCase):
         fs = lambda css: d.execute_script("return parseFloat(getComputedStyle(document.querySelector(arguments[0])).fontSize)", css)
         sz = lambda css: d.execute_script("const b = document.querySelector(arguments[0]).getBoundingClientRect(); return b.height", css)
         css = "#index .dest .pri"
-        before, h_before, title_before = fs(css), sz("#index .dest"), fs("#hall-name .pri")
+        before, h_before, title_before = fs(css), sz("#index .dest"), fs(".sec-title .pri")
         b = d.find_element(By.ID, "btn-large")
         self.assertEqual(b.get_attribute("aria-pressed"), "false")
         b.click()
         self.assertEqual(b.get_attribute("aria-pressed"), "true")
         ratio = fs(css) / before
         self.assertGreaterEqual(ratio, 1.2, "large text should scale the text")
-        self.assertGreaterEqual(fs("#hall-name .pri") / title_before, 1.2, "and the whole UI")
+        self.assertGreaterEqual(fs(".sec-title .pri") / title_before, 1.2, "and the whole UI")
+        self.assertGreaterEqual(sz("#btn-lang"), 64 * 1.2, "and the buttons")
         self.assertGreater(sz("#index .dest"), h_before, "and the touch targets")
         b.click()
         self.assertAlmostEqual(fs(css), before, delta=0.5)
@@ -287,7 +288,8 @@ class Kiosk(unittest.TestCase):
         # Tab order on the route view reaches the back button; Space activates it
         d.find_element(By.ID, "btn-back").send_keys(Keys.SPACE)
         wait(d, lambda: self.view() == "search")
-        d.switch_to.active_element.send_keys(Keys.ESCAPE)
+        self.assertEqual(d.switch_to.active_element.get_attribute("data-destination"), dest, "focus returns to the entry opened")
+        ActionChains(d).send_keys(Keys.ESCAPE).perform()
         wait(d, lambda: self.view() == "home")
         self.assertEqual(d.find_element(By.ID, "q").get_attribute("value"), "")
         # Tab through the index: every entry is reachable

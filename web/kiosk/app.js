@@ -780,9 +780,14 @@ function bind() {
   });
   $("btn-home").addEventListener("click", () => goHome());
   $("btn-back").addEventListener("click", () => {
+    const was = st.routeTo;
+    st.routeToken++; st.route = null; st.routeTo = null; st.display = null; body.dataset.routeTo = "";
     if (st.query.trim()) { setView("search"); if (st.lastSearch) renderResults(st.lastSearch.data, st.lastSearch.text); }
     else goHome();
-    st.routeToken++; st.route = null; st.routeTo = null; st.display = null; body.dataset.routeTo = "";
+    // keyboard users land where they were: on the entry they had opened
+    const scope = st.view === "search" ? "#results" : "#index";
+    const back = document.querySelector(`${scope} .dest[data-destination="${CSS.escape(was || "")}"]`);
+    if (back) back.focus({ preventScroll: false });
   });
   $("btn-lang").addEventListener("click", () => { st.lang = other(); relang(); });
   $("btn-large").addEventListener("click", () => { st.large = !st.large; applyTexts(); });
