@@ -176,13 +176,92 @@ class Kiosk(unittest.TestCase):
             self.assertIn("1–4", hit[0].text, f"{text!r}: windows 1–4 not shown")
             self.assertIn("公安出入境", hit[0].text)
             self.assertEqual(d.find_element(By.ID, "q").get_attribute("value"), text)
-        # the results always belong to the text in the field (stale replies are dropped)
-        self.escape()
-        q = d.find_element(By.ID, "q")
-        q.send_keys("shebao")
-        self.results_for("shebao")
-        time.sleep(0.3)
-        self.assertEqual(ds(d, "resultsFor"), "shebao")
+
+    def test_02b_stale_search_replies_are_dropped(self):
+        """A slow reply for an older text must not replace the results of the newer one."""
+        d = self.d
+        self.open()
+        # Delay the reply for "s" by 600 ms in the page's fetch; "sh" answers at once.
+        d.execute_script("""
+            window.__searches = [];
+            const real = window.fetch;
+            window.fetch = (url, opts = {}) => {
+              const u = new URL(url, location.href);
+              if (u.pathname !== '/api/v1/search') return real(url, opts);
+              const q = u.searchParams.get('q'), rec = {q, aborted: false};
+              window.__searches.push(rec);
+              if (opts.signal) opts.signal.addEventListener('abort', () => { rec.aborted = true; });
+              const p = real(url, {...opts, signal: undefined});
+              if (q !== 's') return p;
+              return new Promise((res, rej) => setTimeout(() => p.then(res, rej), 600));
+            };""")
+        self.type_osk("s")
+        time.sleep(0.05)
+        d.find_element(By.CSS_SELECTOR, '#osk .key[data-key="h"]').click()
+        self.results_for("sh")
+        shown = [r.get_attribute("data-destination") for r in visible(d, "#results .dest")]
+        time.sleep(0.9)                              # the slow "s" reply has come back by now
+        self.assertEqual(ds(d, "resultsFor"), "sh", "a stale reply replaced the newer results")
+        self.assertEqual([r.get_attribute("data-destination") for r in visible(d, "#results .dest")], shown)
+        recs = d.execute_script("return window.__searches")
+        self.assertEqual([r["q"] for r in recs], ["s", "sh"])
+        self.assertTrue(recs[0]["aborted"], "the request for the older text should be aborted")
+
+    def test_02c_device_link_protocol(self):
+        """link.js against a scripted WebSocket: hello, the proof, heartbeat, acks, duplicates, naks."""
+        d = self.d
+        self.open()
+        key = b"0123456789abcdef0123456789abcdef"
+        snonce = bytes(range(0xa0, 0xb0))
+        out = d.execute_async_script("""
+            const [keyHex, snonceHex, done] = arguments;
+            const sent = [], got = [], statuses = [];
+            class FakeWS {
+              static OPEN = 1;
+              constructor(url) { this.url = url; this.readyState = 0; FakeWS.last = this;
+                                 setTimeout(() => { this.readyState = 1; this.onopen && this.onopen(); }, 0); }
+              send(t) { sent.push(JSON.parse(t)); }
+              close() { this.readyState = 3; setTimeout(() => this.onclose && this.onclose(), 0); }
+              feed(obj) { this.onmessage({data: JSON.stringify(obj)}); }
+            }
+            Promise.all([import('/kiosk/link.js'), import('/kiosk/hmac.js')]).then(([L, H]) => {
+              const real = window.WebSocket;
+              window.WebSocket = FakeWS;
+              const link = new L.DeviceLink({url: 'ws://x/ws/device', deviceID: 'screen-test', key: H.hexToBytes(keyHex),
+                                             onMessage: m => got.push(m), onStatus: s => statuses.push(s)});
+              link.start();
+              const step = (f, ms = 20) => new Promise(r => setTimeout(() => { f(); r(); }, ms));
+              const ws = () => FakeWS.last;
+              step(() => ws().feed({seq: 1, message: {type: 'challenge', serverNonce: snonceHex}}))
+              .then(() => step(() => ws().feed({seq: 2, message: {type: 'authResult', accepted: true, heartbeatSeconds: 5, reason: ''}})))
+              .then(() => step(() => ws().feed({seq: 3, ackRequested: true, message: {type: 'display', displayID: 1, destination: 'tax', title: '', text: '', route: [], ttlSeconds: 9}})))
+              .then(() => step(() => ws().feed({seq: 3, ackRequested: true, retransmit: true, message: {type: 'display', displayID: 1, destination: 'tax', title: '', text: '', route: [], ttlSeconds: 9}})))
+              .then(() => step(() => ws().feed({seq: 4, ackRequested: true, message: {type: 'notice', topic: 'hall', dataVersion: 'x'}})))
+              .then(() => step(() => ws().feed({seq: 5, ackRequested: true, message: {type: 'answer', queryID: 1}})))
+              .then(() => step(() => ws().feed({seq: 6, ackRequested: true, message: {type: 'display', displayID: 2}})))
+              .then(() => step(() => { link.stop(); window.WebSocket = real; done({sent, got, statuses}); }));
+            }).catch(e => done({error: String(e)}));""", key.hex(), snonce.hex())
+        self.assertNotIn("error", out, out.get("error"))
+        sent = out["sent"]
+        hello = sent[0]
+        self.assertEqual(hello["seq"], 1)
+        self.assertEqual({k: hello["message"][k] for k in ("type", "deviceID", "kind", "capabilities")},
+                         {"type": "hello", "deviceID": "screen-test", "kind": "screen", "capabilities": 2})
+        cnonce = bytes.fromhex(hello["message"]["clientNonce"])
+        self.assertEqual(len(cnonce), 16)
+        want = hmac.new(key, b"hallguide-auth-v1" + snonce + cnonce + b"screen-test", hashlib.sha256).hexdigest()
+        self.assertEqual(sent[1], {"seq": 2, "message": {"type": "authenticate", "proof": want}})
+        self.assertEqual(sent[2]["message"], {"type": "heartbeat", "state": "idle", "battery": 255})
+        self.assertEqual(sent[2]["seq"], 3)
+        acks = [(f["seq"], f["message"]) for f in sent[3:]]
+        self.assertEqual(acks, [
+            (0, {"type": "ack", "sequence": 3}),
+            (0, {"type": "ack", "sequence": 3}),            # the retransmit: acked again…
+            (0, {"type": "ack", "sequence": 4}),
+            (0, {"type": "nak", "sequence": 5, "code": "unknownType", "detail": "answer"}),
+            (0, {"type": "nak", "sequence": 6, "code": "malformedPayload", "detail": "display"})])
+        self.assertEqual([m["type"] for m in out["got"]], ["display", "notice"], "…and not acted on twice")
+        self.assertEqual(out["statuses"][:2], ["connecting", "online"])
 
     def test_03_route_drawn_from_the_station(self):
         d = self.d

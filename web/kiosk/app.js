@@ -365,6 +365,7 @@ function renderResults(data, text) {
       el("button", { type: "button", class: "dest inline-dest", dataset: { destination: "info-desk" }, text: tr(T.gotoDesk) }));
   } else none.hidden = true;
   body.dataset.resultsFor = text;
+  $("results-status").textContent = st.lang === "zh" ? `找到 ${results.length} 项` : `${results.length} result${results.length === 1 ? "" : "s"}`;
   // keystroke → results in the DOM (and the frame after: painted)
   if (st.queryT0) {
     const t0 = st.queryT0;
