@@ -44,6 +44,7 @@ const T = {
   mapLabel: { zh: "平面图：从您的位置到", en: "Floor map: the route from here to" },
   mapError: { zh: "地图暂时无法显示。", en: "The map cannot be shown right now." },
   loading: { zh: "正在加载…", en: "Loading…" },
+  unknownScreen: { zh: "本屏幕未在大厅配置中", en: "This screen is not in the hall's configuration" },
   unavailable: { zh: "暂时无法连接服务器，请稍候或询问工作人员。", en: "Cannot reach the server. Please wait or ask the staff." },
   returning: { zh: "秒后回到首页", en: "s until the home page" },
   askedAtRobot: { zh: "机器人旁的访客查询的路线", en: "Route asked at the robot" },
@@ -139,7 +140,7 @@ function windowsBadge(ws) {
 
 async function getJSON(url, opts) {
   const r = await fetch(url, { cache: "no-store", ...opts });
-  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  if (!r.ok) throw Object.assign(new Error(`${url}: HTTP ${r.status}`), { status: r.status });
   return r.json();
 }
 
@@ -208,7 +209,13 @@ function renderIndex() {
       el("h3", { id: "sec-facilities", class: "sec-title" }, bi(T.facilities)),
       el("ul", { class: "dest-list fac-list" }, ...idx.facilities.map((s) => el("li", {}, destButton(s, "fac"))))));
   }
+  // a re-render (reload, language) keeps the keyboard focus on the same entry
+  const focused = box.contains(document.activeElement) && document.activeElement.dataset.destination;
   box.replaceChildren(...cols);
+  if (focused) {
+    const again = box.querySelector(`.dest[data-destination="${CSS.escape(focused)}"]`);
+    if (again) again.focus({ preventScroll: true });
+  }
   if (window.kioskMetrics.indexRendered == null) {
     window.kioskMetrics.indexRendered = performance.now();
     performance.mark("index-rendered");
@@ -831,6 +838,14 @@ function applyScreen(s) {
   applyTexts();
 }
 
+// A page opened for a screen id halld does not know: the index and search still work
+// (routes from the north door, halld's default), but no "you are here" and no link.
+function unknownScreen() {
+  st.linkState = "badkey";
+  renderLink();
+  $("here").replaceChildren(el("span", { class: "unknown-screen" }, bi(T.unknownScreen)), " ", st.screenId || "");
+}
+
 // ---------------------------------------------------------------- start
 async function boot() {
   body.classList.add(`mode-${st.mode}`);
@@ -852,9 +867,11 @@ async function boot() {
   for (let attempt = 0; ; attempt++) {
     try {
       const [screen] = await Promise.all([
-        st.screenId ? getJSON(`/api/v1/screens/${encodeURIComponent(st.screenId)}`) : Promise.resolve(null),
+        st.screenId ? getJSON(`/api/v1/screens/${encodeURIComponent(st.screenId)}`)
+          .catch((e) => { if (e.status === 404) return null; throw e; }) : Promise.resolve(null),
         loadIndex()]);
       if (screen) applyScreen(screen);
+      else { unknownScreen(); body.dataset.ready = "1"; return; }
       break;
     } catch (e) {
       $("index").replaceChildren(el("p", { class: "loading", text: tr(T.unavailable) }));
