@@ -416,6 +416,11 @@ class Kiosk(unittest.TestCase):
         ws.send(json.dumps({"seq": 1, "message": {"type": "hello", "deviceID": WRONG_WS_SCREEN, "kind": "screen",
                                                   "firmware": "kiosk-test", "capabilities": 2, "clientNonce": os.urandom(16).hex()}}))
         ch = json.loads(ws.recv())
+        if ch["message"]["type"] == "authResult":     # locked out by an earlier wrong proof: refused all the same
+            self.assertFalse(ch["message"]["accepted"])
+            FIGURES["wrong key, /ws/device"] = f"refused before the challenge: {ch['message'].get('reason', '')}"
+            ws.close()
+            return
         self.assertEqual(ch["message"]["type"], "challenge")
         ws.send(json.dumps({"seq": 2, "message": {"type": "authenticate", "proof": os.urandom(32).hex()}}))
         res = json.loads(ws.recv())
@@ -427,6 +432,7 @@ class Kiosk(unittest.TestCase):
         except (websocket.WebSocketConnectionClosedException, ConnectionError, OSError):
             pass
         ws.close()
+        FIGURES["wrong key, /ws/device"] = f"authResult accepted=false ({res['message'].get('reason', '')}), socket closed"
 
     def test_10_phone_page(self):
         d = self.d

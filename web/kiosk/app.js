@@ -5,7 +5,7 @@
 // the screen's idle_reset_seconds; for tests and demos), large=1 (start in large text).
 // web/API.md is the server contract.
 
-import { DeviceLink, parseKey } from "./link.js";
+// link.js (and hmac.js) are imported only when the screen has a key, after the first paint.
 
 const T = {
   home: { zh: "首页", en: "Home" },
@@ -80,7 +80,7 @@ const st = {
   view: "home", query: "", queryT0: 0, searchCtl: null, searchTimer: 0, lastInputAt: 0,
   searchCache: new Map(), lastSearch: null,
   route: null, routeTo: null, routeToken: 0, mapURL: null,
-  display: null, lastActivity: performance.now(), link: null, linkState: "nokey", linkReason: "",
+  display: null, lastActivity: performance.now(), link: null, linkState: "nokey", linkReason: "", keySpec: null,
 };
 st.lang = st.defaultLang;
 st.large = st.defaultLarge;
@@ -362,7 +362,7 @@ function renderResults(data, text) {
   const a = $("answer");
   if (ans && ans.outcome === "clarify") {
     a.hidden = false;
-    a.replaceChildren(el("strong", { text: tr(T.clarify) }), " ", ans.answer || "");
+    a.replaceChildren(el("strong", { text: ans.answer || tr(T.clarify) }));
   } else a.hidden = true;
   const none = $("no-results");
   if (!results.length) {
@@ -594,17 +594,26 @@ function renderLink() {
   body.dataset.link = s;
 }
 
-function startLink() {
-  if (st.mode !== "screen" || !st.screenId) return;
-  const storeKey = `hallguide.key.${st.screenId}`;
+// #key=hex:… (or text:…, base64:…) the first time: kept in localStorage for this screen
+// id, and taken out of the address bar at once.
+function provisionKey() {
   const m = /(?:^|[#&])key=([^&]*)/.exec(location.hash);
-  if (m) {
-    try { localStorage.setItem(storeKey, decodeURIComponent(m[1])); } catch (e) { /* private mode: use it once */ }
-    history.replaceState(null, "", location.pathname + location.search);
+  if (!m) return;
+  let spec = m[1];
+  try { spec = decodeURIComponent(spec); } catch (e) { /* keep it as it is */ }
+  st.keySpec = spec;
+  if (st.screenId) {
+    try { localStorage.setItem(`hallguide.key.${st.screenId}`, spec); } catch (e) { /* no storage: use it this once */ }
   }
-  let spec = m ? decodeURIComponent(m[1]) : null;
-  try { spec = localStorage.getItem(storeKey) || spec; } catch (e) { /* keep spec */ }
+  history.replaceState(null, "", location.pathname + location.search);
+}
+
+async function startLink() {
+  if (st.mode !== "screen" || !st.screenId) return;
+  let spec = st.keySpec || null;
+  try { spec = localStorage.getItem(`hallguide.key.${st.screenId}`) || spec; } catch (e) { /* keep spec */ }
   if (!spec) { st.linkState = "nokey"; renderLink(); return; }
+  const { DeviceLink, parseKey } = await import("./link.js");
   const key = parseKey(spec);
   if (!key || !key.length) { st.linkState = "badkey"; renderLink(); return; }
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/device`;
@@ -862,6 +871,7 @@ async function boot() {
   }
   const m = /^\/screens\/([^/]+)\/?$/.exec(location.pathname);
   st.screenId = m ? decodeURIComponent(m[1]) : params.get("screen");
+  provisionKey();
   renderHot();
   setView("home");
   for (let attempt = 0; ; attempt++) {
