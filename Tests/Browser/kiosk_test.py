@@ -14,6 +14,10 @@ Environment:
                     update test is skipped
   HALLD_RELOAD_CMD  a shell command that makes halld reload its hall data; without it
                     the reload test is skipped
+  HALLD_DISPLAY_CMD a shell command that makes halld send the screen a display (a robot
+                    near it asking, e.g. `hallsim robot --id robot-north --tcp
+                    127.0.0.1:7700 --ask 护照在哪办`), and HALLD_DISPLAY_DEST the
+                    destination it names (default exit-entry); without it, skipped
   WRONG_KEY_SCREENS two other screens for the wrong-key tests (default
                     screen-east,screen-south): a wrong proof locks that id out a while
 Prints the measured figures (first paint, keystroke to results, page weight) at the end.
@@ -40,6 +44,8 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 SCREEN = os.environ.get("KIOSK_SCREEN", "screen-north")
 KEY = os.environ.get("KIOSK_KEY", "")
 RELOAD_CMD = os.environ.get("HALLD_RELOAD_CMD", "")
+DISPLAY_CMD = os.environ.get("HALLD_DISPLAY_CMD", "")       # e.g. hallsim robot --id robot-north … --ask 护照在哪办
+DISPLAY_DEST = os.environ.get("HALLD_DISPLAY_DEST", "exit-entry")
 WRONG_PAGE_SCREEN, WRONG_WS_SCREEN = (os.environ.get("WRONG_KEY_SCREENS", "screen-east,screen-south").split(",") + ["screen-south"])[:2]
 VECTORS = os.environ.get("VECTORS", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "firmware-protocol", "vectors.json"))
 
@@ -401,6 +407,21 @@ class Kiosk(unittest.TestCase):
         self.assertEqual(ds(d, "view"), "route", "the open view stays")
         self.assertEqual(ds(d, "dataVersion"), api("/api/v1/index")["data_version"])
         FIGURES["hall reload → page refetched"] = f"{took * 1000:.0f} ms after the reload command started"
+
+    @unittest.skipUnless(KEY and DISPLAY_CMD, "needs KIOSK_KEY and HALLD_DISPLAY_CMD")
+    def test_08b_display_from_a_robot(self):
+        """A route asked at a robot nearby reaches the open page as a display."""
+        d = self.d
+        self.open(fragment="key=" + urllib.parse.quote(KEY, safe=":"))
+        wait(d, lambda: ds(d, "link") == "online", 15, f"the page did not come online (link: {ds(d, 'link')})")
+        before = ds(d, "display")
+        subprocess.run(DISPLAY_CMD, shell=True, check=True, timeout=60, stdout=subprocess.DEVNULL)
+        wait(d, lambda: ds(d, "display") not in ("", before), 20, "no display reached the page")
+        wait(d, lambda: ds(d, "routeTo") == DISPLAY_DEST and visible(d, "#map-svg #route-path"), 10,
+             f"the display's route to {DISPLAY_DEST} is not shown (routeTo: {ds(d, 'routeTo')})")
+        self.assertTrue(visible(d, "#display-banner"), "the page should say the route was asked at the robot")
+        want = api("/api/v1/route", **{"from": self.station, "to": DISPLAY_DEST})
+        self.assertEqual(d.find_element(By.CSS_SELECTOR, "#route-path").get_attribute("data-nodes").split(), want["route"]["nodes"])
 
     def test_09_wrong_key_is_refused(self):
         d = self.d

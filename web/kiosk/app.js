@@ -676,8 +676,25 @@ function showDisplay(d) {
   d.shownAt = performance.now();
   st.lastActivity = d.shownAt;
   if (d.destination) openRoute(d.destination, { fromDisplay: d });
-  else { st.display = d; setView("route"); renderDisplayBanner(); }
+  else showMessageOnly(d);
   body.dataset.display = String(d.id);
+}
+
+// A display without a destination: its title and text, nothing of an earlier route.
+function showMessageOnly(d) {
+  st.routeToken++;
+  st.route = null; st.routeTo = null; st.display = d; st.mapURL = null;
+  body.dataset.routeTo = ""; body.dataset.routeNodes = "";
+  showKeyboard(false);
+  setView("route");
+  renderDisplayBanner();
+  $("route-title").textContent = d.title || "";
+  $("route-windows").hidden = true;
+  $("route-closed").hidden = true;
+  $("route-sentence").textContent = d.text || "";
+  for (const id of ["route-metres", "route-minutes"]) $(id).textContent = "–";
+  for (const id of ["route-lead", "route-steps", "map-svg"]) $(id).replaceChildren();
+  $("route-qr").hidden = true;
 }
 
 function renderDisplayBanner() {
