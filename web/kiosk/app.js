@@ -391,7 +391,21 @@ async function openRoute(dest, { fromDisplay = null, keepScroll = false } = {}) 
   st.display = fromDisplay;
   body.dataset.routeTo = dest;
   showKeyboard(false);
-  if (st.view !== "route") { setView("route"); $("map-svg").replaceChildren(); st.mapURL = null; }
+  const same = st.view === "route" && st.route && st.route.destination === dest;
+  if (st.view !== "route") setView("route");
+  if (!same) {
+    // another destination: nothing of the last one stays while this one loads
+    st.route = null; st.mapURL = null;
+    const entry = findEntry(dest);
+    $("route-title").replaceChildren(entry ? bi(entry.name) : document.createTextNode(tr(T.loading)));
+    $("route-windows").hidden = true;
+    $("route-closed").hidden = true;
+    $("route-sentence").replaceChildren();
+    for (const id of ["route-metres", "route-minutes"]) $(id).textContent = "";
+    for (const id of ["route-lead", "route-steps", "map-svg"]) $(id).replaceChildren();
+    $("route-qr").hidden = true;
+    body.dataset.routeNodes = "";
+  }
   renderDisplayBanner();
   const from = st.station || params.get("from") || "";
   const qs = new URLSearchParams({ to: dest });
