@@ -389,6 +389,32 @@ class Kiosk(unittest.TestCase):
         n = sum(len(s["services"]) for s in idx["sections"]) + len(idx["facilities"])
         self.assertGreaterEqual(len(seen), min(n, 40))
 
+    def test_07b_accessible_names_and_languages(self):
+        """What a screen reader gets: every control named, landmarks, lang on every text."""
+        d = self.d
+        self.open()
+        self.type_osk("hz")
+        self.results_for("hz")
+        d.find_element(By.CSS_SELECTOR, '#results .dest[data-destination="exit-entry"]').click()
+        wait(d, lambda: visible(d, "#map-svg #route-path"))
+        d.execute_cdp_cmd("Accessibility.enable", {})
+        nodes = d.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
+        def prop(n, k):
+            return (n.get(k) or {}).get("value")
+        unnamed = [n.get("backendDOMNodeId") for n in nodes
+                   if prop(n, "role") in ("button", "textbox", "searchbox", "img", "link") and not n.get("ignored")
+                   and not (prop(n, "name") or "").strip()]
+        self.assertEqual(unnamed, [], "controls or images without an accessible name")
+        roles = {prop(n, "role") for n in nodes if not n.get("ignored")}
+        for r in ("banner", "main", "search", "navigation", "contentinfo", "heading", "list", "status"):
+            self.assertIn(r, roles, f"no {r} in the accessibility tree")
+        # every bilingual text says its language; the document's lang follows the toggle
+        bad = d.execute_script("""
+            return [...document.querySelectorAll('.bi > span')].filter(s => !['zh-CN', 'en'].includes(s.lang)).length""")
+        self.assertEqual(bad, 0)
+        self.assertEqual(d.execute_script("return document.querySelector('#map-svg svg').getAttribute('role')"), "img")
+        d.execute_cdp_cmd("Accessibility.disable", {})
+
     @unittest.skipUnless(KEY and RELOAD_CMD, "needs KIOSK_KEY and HALLD_RELOAD_CMD")
     def test_08_reload_reaches_an_open_page(self):
         d = self.d
