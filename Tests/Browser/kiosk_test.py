@@ -118,7 +118,8 @@ class Kiosk(unittest.TestCase):
     def test_00_hmac_in_js(self):
         """hmac.js: the auth vector of vectors.json, and random cases against Python's hmac."""
         self.open()
-        auth = json.load(open(VECTORS))["auth"]
+        with open(VECTORS, encoding="utf-8") as f:
+            auth = json.load(f)["auth"]
         rnd = random.Random(13)
         cases = []
         for n in [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 200, 1000] + [rnd.randrange(300) for _ in range(40)]:
