@@ -545,6 +545,8 @@ class Kiosk(unittest.TestCase):
 def main():
     print(f"kiosk browser tests against {BASE} as {SCREEN}")
     prog = unittest.main(exit=False, verbosity=2 if "-v" in sys.argv else 1)
+    for test, reason in prog.result.skipped:
+        print(f"SKIPPED {test.id().split('.')[-1]}: {reason}")
     print("\nFigures (measured in the browser):")
     for k, v in FIGURES.items():
         print(f"  {k}: {v}")
