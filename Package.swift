@@ -143,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "halld",
             dependencies: [
-                "HallDaemon", "DeviceSessions",
+                "HallDaemon", "HallModel", "DeviceSessions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -2,6 +2,7 @@ import ArgumentParser
 import DeviceSessions
 import Foundation
 import HallDaemon
+import HallModel
 import Logging
 
 /// halld: serves the hall's robots and index screens.
@@ -35,8 +36,12 @@ struct Halld: AsyncParsableCommand {
         }
         let daemon: HallDaemon
         do {
-            let loaded = try config.map { path throws in try DaemonConfig.load(path: path) }
+            // Configuration problems are `file:line: problem` lines, printed as they are.
+            let loaded = try config.map { path throws(HallModel.ValidationError) in try DaemonConfig.load(path: path) }
             daemon = try HallDaemon(config: loaded, listen: listen, trapSignals: true, logger: logger)
+        } catch let error as HallModel.ValidationError {
+            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+            throw ExitCode(1)
         } catch {
             FileHandle.standardError.write(Data("halld: \(error)\n".utf8))
             throw ExitCode(1)
