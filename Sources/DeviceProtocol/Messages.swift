@@ -20,9 +20,6 @@ public struct Capabilities: OptionSet, Sendable, Hashable {
     public static let audio = Capabilities(rawValue: 1 << 2)
     /// Recognises speech and sends queries.
     public static let voice = Capabilities(rawValue: 1 << 3)
-    /// Understands `notice` (a kiosk page refetching what changed); halld sends notices
-    /// only to devices that say so.
-    public static let notices = Capabilities(rawValue: 1 << 4)
 }
 
 /// A robot's own state, reported in heartbeats.

@@ -26,10 +26,13 @@ public struct Conversation: Sendable {
         var device: ConversationDevice
         var online = false
         var capabilities = Capabilities()
+        /// A device written against revision 1.0 naks notices as an unknown type: it gets
+        /// no more on this link (PROTOCOL.md §6.2).
+        var refusesNotices = false
 
         /// Routes asked elsewhere are shown here: screens, and robots with a screen.
         var showsRoutes: Bool { online && (device.kind == .screen || capabilities.contains(.display)) }
-        var takesNotices: Bool { online && capabilities.contains(.notices) }
+        var takesNotices: Bool { showsRoutes && !refusesNotices }
     }
 
     public init(hall: Hall, devices: [ConversationDevice], settings: ConversationSettings = ConversationSettings()) {
@@ -50,6 +53,7 @@ public struct Conversation: Sendable {
         case .connected(let capabilities):
             devices[device.id, default: DeviceRecord(device: device)].online = true
             devices[device.id]?.capabilities = capabilities
+            devices[device.id]?.refusesNotices = false
             robots[device.id]?.connected()
         case let .heartbeat(state, battery, position):
             if device.kind == .robot {
@@ -63,6 +67,9 @@ public struct Conversation: Sendable {
         case let .refused(message, code):
             if case let .lead(leadID, _, _) = message {
                 apply(robots[device.id]?.refusedLead(leadID, code: code, now: now), robot: device.id, &effects)
+            } else if case .notice = message, code == .unknownType {
+                devices[device.id]?.refusesNotices = true
+                effects.append(.log(.init(.info, "\(device.id): does not take notices (revision 1.0 firmware)")))
             } else {
                 effects.append(.log(.init(.warning, "\(device.id): refused our \(message.typeName): \(code)")))
             }

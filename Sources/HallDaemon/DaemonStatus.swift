@@ -11,6 +11,9 @@ public protocol StatusProvider: Sendable {
     func recall(robot: String) -> Bool
     /// Plays a test prompt on the output serving a place; a line saying what happened.
     func audioTest(place: String) async -> String
+    /// Waits until the query log has committed everything recorded so far (bounded); its
+    /// state after, nil when the log is off.
+    func flushQueryLog() async -> DaemonStatus.QueryLog?
 }
 
 public enum HallGuideVersion {

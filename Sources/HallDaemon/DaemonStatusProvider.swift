@@ -44,12 +44,7 @@ extension HallDaemon: StatusProvider {
             reload = r
             reload?.secondsAgo = wall.timeIntervalSince(at)
         }
-        var queryLogStatus: DaemonStatus.QueryLog?
-        if let queryLog {
-            let (c, error, missed) = queryLog.state
-            queryLogStatus = .init(path: queryLog.path, recorded: c.recorded, committed: c.committed, pending: c.pending,
-                                   dropped: c.dropped + missed, failedWrites: c.failedWrites, pruned: c.pruned, error: error)
-        }
+        let queryLogStatus = queryLogState()
         return DaemonStatus(
             version: HallGuideVersion.string, pid: getpid(), uptimeSeconds: wall.timeIntervalSince(startedAt),
             hall: .init(id: hall.map.hallID, dataVersion: hall.version, map: config.mapPath ?? "built-in",
@@ -64,6 +59,25 @@ extension HallDaemon: StatusProvider {
                       suppressed: $0.counters.suppressed, reopens: $0.counters.reopens, openFailures: $0.counters.openFailures)
             },
             queryLog: queryLogStatus)
+    }
+
+    func queryLogState() -> DaemonStatus.QueryLog? {
+        guard let queryLog else { return nil }
+        let (c, error, missed) = queryLog.state
+        return .init(path: queryLog.path, recorded: c.recorded, committed: c.committed, pending: c.pending,
+                     dropped: c.dropped + missed, failedWrites: c.failedWrites, pruned: c.pruned, error: error)
+    }
+
+    public func flushQueryLog() async -> DaemonStatus.QueryLog? {
+        guard let queryLog else { return nil }
+        // The writer's flush blocks: off the cooperative threads.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                queryLog.flush(timeout: .seconds(5))
+                done.resume()
+            }
+        }
+        return queryLogState()
     }
 
     public func reload() async -> DaemonStatus.Reload { await reloads.request() }

@@ -50,6 +50,9 @@ struct RequestHandler: Sendable {
         case .errors:
             let status = provider.status()
             return Self.success(StatusResults.Errors(badFrames: status.badFrames, malformed: status.malformed))
+        case .flush:
+            guard let log = await provider.flushQueryLog() else { return Self.failure("the query log is off") }
+            return Self.success(StatusResults.Flush(queryLog: log))
         case .reload:
             return Self.success(await provider.reload())
         case .recall:

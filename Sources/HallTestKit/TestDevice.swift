@@ -38,7 +38,7 @@ public final class TestDevice {
         self.id = id
         self.kind = kind
         self.hall = hall
-        capabilities = kind == .robot ? [.lead, .voice, .audio] : [.display, .voice, .notices]
+        capabilities = kind == .robot ? [.lead, .voice, .audio] : [.display, .voice]
         session = DeviceClientSession(deviceID: id, kind: kind, key: key, clientNonce: Nonce.make())
         link = InMemoryLink(peer: "\(source):\(UInt16.random(in: 1024...65535))", source: source, hall: hall)
     }

@@ -12,6 +12,9 @@ import Foundation
 /// file mode is that gate); admin commands also need an authorised peer.
 public enum StatusCommand: String, CaseIterable, Sendable {
     case status, version, devices, audio, errors
+    /// Commits what the query log holds and replies with its state (before a backup, or
+    /// before a test kills halld).
+    case flush
     case reload, recall
     case audioTest = "audio-test"
 
@@ -20,7 +23,7 @@ public enum StatusCommand: String, CaseIterable, Sendable {
     public var isAdmin: Bool {
         switch self {
         case .reload, .recall, .audioTest: true
-        case .status, .version, .devices, .audio, .errors: false
+        case .status, .version, .devices, .audio, .errors, .flush: false
         }
     }
 }

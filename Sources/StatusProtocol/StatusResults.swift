@@ -60,4 +60,12 @@ public enum StatusResults {
             self.outcome = outcome
         }
     }
+
+    /// `{"command":"flush"}`: the query log once everything recorded before the request
+    /// is committed (or the wait of 5 s ran out: compare `committed` with `recorded`).
+    public struct Flush: Codable, Sendable, Hashable {
+        public var queryLog: DaemonStatus.QueryLog
+
+        public init(queryLog: DaemonStatus.QueryLog) { self.queryLog = queryLog }
+    }
 }

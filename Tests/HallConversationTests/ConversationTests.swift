@@ -16,7 +16,9 @@ final class ConversationTests: XCTestCase {
         var c = Conversation(hall: try Hall.builtIn(), devices: [robot, screen, kiosk, otherRobot])
         _ = c.handle(.connected(capabilities: [.lead, .voice]), from: robot, now: t0)
         _ = c.handle(.connected(capabilities: [.display]), from: screen, now: t0)
-        _ = c.handle(.connected(capabilities: [.display, .notices]), from: kiosk, now: t0)
+        _ = c.handle(.connected(capabilities: [.display]), from: kiosk, now: t0)
+        // screen-west runs revision 1.0 firmware: it naks the first notice it gets.
+        _ = c.handle(.refused(.notice(topic: .hall, dataVersion: ""), code: .unknownType), from: screen, now: t0)
         return c
     }
 
@@ -45,7 +47,7 @@ final class ConversationTests: XCTestCase {
         XCTAssertEqual(shown, ["screen-east", "screen-west"])
         XCTAssertTrue(effects.contains { if case .speak(let speech, at: robot) = $0 { speech.prompt == "intent/exit-entry" } else { false } })
         XCTAssertTrue(effects.contains { if case .record(let r) = $0 { r.answer?.destination == "exit-entry" } else { false } })
-        // Only the screen that takes notices hears that the robot is no longer free.
+        // Only the screen that takes notices (not the 1.0 one) hears the robot is no longer free.
         let notices = deliveries(effects).filter { if case .notice(.fleet, _) = $0.0 { true } else { false } }.map(\.1)
         XCTAssertEqual(notices, ["screen-east"])
         XCTAssertEqual(c.robots["robot-north"]?.lead.activity, "leading")

@@ -40,6 +40,11 @@ final class FakeStatusProvider: StatusProvider {
         return "played the greeting on hall-north (north-door)"
     }
 
+    func flushQueryLog() async -> DaemonStatus.QueryLog? {
+        calls.withLock { $0.append("flush") }
+        return Self.sample.queryLog
+    }
+
     static let applied = DaemonStatus.Reload(secondsAgo: 0, ok: true, problems: [], dataVersion: "5e1f00d2c0ffee42")
     static let refused = DaemonStatus.Reload(
         secondsAgo: 0, ok: false,
