@@ -23,6 +23,10 @@ public final class QueryLogService: Service, AnswerRecorder {
     private let lastError = Mutex<String?>(nil)
     /// Answers that came while the log was not open.
     private let missed = Mutex<UInt64>(0)
+    private let closed = Mutex(false)
+
+    /// Whether answers are being logged (false before the log could be opened, and after a stop).
+    public var isOpen: Bool { writer.withLock { $0 } != nil && !closed.withLock { $0 } }
     /// The hall whose matcher normalises the logged text: the one that answered last.
     private let normalizer = LatestHall()
 
@@ -110,5 +114,6 @@ public final class QueryLogService: Service, AnswerRecorder {
         if await !writer.shutdown(timeout: .seconds(5)) {
             logger.error("query log: \(writer.counters.pending) records were not written at stop")
         }
+        closed.withLock { $0 = true }
     }
 }

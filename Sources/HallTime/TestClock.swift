@@ -10,6 +10,8 @@ public final class TestClock: HallClock {
         var wall: Date
         var sleepers: [(id: UInt64, deadline: Instant, continuation: CheckedContinuation<Void, any Error>)] = []
         var nextID: UInt64 = 0
+        /// Tasks waiting until this many tasks sleep on the clock.
+        var sleeperWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private let state: Mutex<State>
@@ -37,18 +39,35 @@ public final class TestClock: HallClock {
         for continuation in woken { continuation.resume() }
     }
 
-    /// How many tasks are sleeping on this clock: lets a test wait until a timer is armed.
+    /// How many tasks are sleeping on this clock.
     public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+
+    /// Returns once at least `count` tasks sleep on this clock: a test waits until the
+    /// timer it is about to run out is armed, instead of guessing.
+    public func waitForSleepers(_ count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { s -> Bool in
+                if s.sleepers.count >= count { return true }
+                s.sleeperWaiters.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
 
     public func sleep(until deadline: Instant) async throws {
         let id = state.withLock { s -> UInt64 in s.nextID += 1; return s.nextID }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let resumeNow = state.withLock { s -> Bool in
-                    if deadline <= s.now || Task.isCancelled { return true }
+                let (resumeNow, armed) = state.withLock { s -> (Bool, [CheckedContinuation<Void, Never>]) in
+                    if deadline <= s.now || Task.isCancelled { return (true, []) }
                     s.sleepers.append((id, deadline, continuation))
-                    return false
+                    let count = s.sleepers.count
+                    let armed = s.sleeperWaiters.filter { $0.count <= count }.map(\.continuation)
+                    s.sleeperWaiters.removeAll { $0.count <= count }
+                    return (false, armed)
                 }
+                for waiter in armed { waiter.resume() }
                 if resumeNow {
                     if Task.isCancelled { continuation.resume(throwing: CancellationError()) } else { continuation.resume() }
                 }

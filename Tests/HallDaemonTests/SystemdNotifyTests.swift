@@ -5,7 +5,7 @@ import XCTest
 /// order READY, WATCHDOG pings, RELOADING with MONOTONIC_USEC, READY, STOPPING.
 final class SystemdNotifyTests: XCTestCase {
     /// A unix datagram socket standing in for systemd's notify socket.
-    final class NotifySocket {
+    final class NotifySocket: Sendable {
         let path: String
         let fd: Int32
 

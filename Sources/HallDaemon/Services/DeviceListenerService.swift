@@ -44,7 +44,8 @@ public final class DeviceListenerService: Service {
             bound = try await TCPDeviceListener.bind(host: host, port: requestedPort, hub: hub, handler: handler, timing: timing,
                                                     clock: clock, logger: logger)
         } catch {
-            throw StartupError(part: "the device listener", address: "tcp \(host):\(requestedPort)", underlying: error)
+            // Fail the gate at once: nothing waits for a READY=1 that will not come.
+            throw gate.failed(StartupError(part: "the device listener", address: "tcp \(host):\(requestedPort)", underlying: error))
         }
         listener.withLock { $0 = bound }
         logger.info("listening for devices on tcp \(host):\(bound.port)")

@@ -32,7 +32,8 @@ public final class MetricsService: Service {
         do {
             bound = try await MetricsEndpoint.start(host: host, port: requestedPort, metrics: metrics, refresh: refresh)
         } catch {
-            throw StartupError(part: "the metrics endpoint", address: "\(host):\(requestedPort)", underlying: error)
+            // Fail the gate at once: nothing waits for a READY=1 that will not come.
+            throw gate.failed(StartupError(part: "the metrics endpoint", address: "\(host):\(requestedPort)", underlying: error))
         }
         endpoint.withLock { $0 = bound }
         logger.info("metrics on http://\(host):\(bound.port)/metrics")
@@ -65,7 +66,8 @@ public final class StatusSocketService: Service {
         do {
             server = try await StatusServer.start(configuration: configuration, provider: provider(), logger: logger)
         } catch {
-            throw StartupError(part: "the status socket", address: configuration.path, underlying: error)
+            // Fail the gate at once: nothing waits for a READY=1 that will not come.
+            throw gate.failed(StartupError(part: "the status socket", address: configuration.path, underlying: error))
         }
         gate.ready(Self.name)
         try? await gracefulShutdown()

@@ -7,7 +7,8 @@ public final class StartupGate: Sendable {
     private struct State {
         var waitingFor: Set<String>
         var failure: (any Error)?
-        var waiters: [CheckedContinuation<Void, any Error>] = []
+        var waiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
+        var nextWaiter: UInt64 = 0
     }
 
     private let state: Mutex<State>
@@ -19,8 +20,8 @@ public final class StartupGate: Sendable {
         let release = state.withLock { s -> [CheckedContinuation<Void, any Error>] in
             s.waitingFor.remove(name)
             guard s.waitingFor.isEmpty, s.failure == nil else { return [] }
-            defer { s.waiters = [] }
-            return s.waiters
+            defer { s.waiters = [:] }
+            return Array(s.waiters.values)
         }
         for waiter in release { waiter.resume() }
     }
@@ -29,21 +30,37 @@ public final class StartupGate: Sendable {
     public func fail(_ error: any Error) {
         let release = state.withLock { s -> [CheckedContinuation<Void, any Error>] in
             if s.failure == nil { s.failure = error }
-            defer { s.waiters = [] }
-            return s.waiters
+            defer { s.waiters = [:] }
+            return Array(s.waiters.values)
         }
         for waiter in release { waiter.resume(throwing: error) }
     }
 
+    /// Fails the gate and hands the error back, for `throw gate.failed(error)`.
+    public func failed<E: Error>(_ error: E) -> E {
+        fail(error)
+        return error
+    }
+
+    /// Returns once every service is up; throws the start-up failure, or on cancellation.
     public func wait() async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let outcome = state.withLock { s -> Result<Void, any Error>? in
-                if let failure = s.failure { return .failure(failure) }
-                if s.waitingFor.isEmpty { return .success(()) }
-                s.waiters.append(continuation)
-                return nil
+        let id = state.withLock { s -> UInt64 in
+            s.nextWaiter += 1
+            return s.nextWaiter
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let outcome = state.withLock { s -> Result<Void, any Error>? in
+                    if let failure = s.failure { return .failure(failure) }
+                    if s.waitingFor.isEmpty { return .success(()) }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    s.waiters[id] = continuation
+                    return nil
+                }
+                if let outcome { continuation.resume(with: outcome) }
             }
-            if let outcome { continuation.resume(with: outcome) }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(throwing: CancellationError())
         }
     }
 }
