@@ -126,12 +126,13 @@ extension Hall {
 
     func fallbackSentence(_ rule: MatchDecision.Rule, _ language: Language) -> String {
         let desk = map.place(Self.fallbackDestination)?.name[language] ?? (language == .zh ? "咨询导服台" : "the consultation desk")
-        let windows = map.places.filter { $0.kind == .window }.flatMap(\.windowNumbers)
+        // Only an unknown window needs the hall's window numbers: not gathered for every fallback.
+        let windows = { self.map.places.filter { $0.kind == .window }.flatMap(\.windowNumbers) }
         switch (rule, language) {
         case let (.unknownWindow(n), .zh):
-            return "本大厅没有\(n)号窗口，窗口编号是\(windows.min() ?? 1)至\(windows.max() ?? 1)号。如需帮助，请到\(desk)。"
+            return "本大厅没有\(n)号窗口，窗口编号是\(windows().min() ?? 1)至\(windows().max() ?? 1)号。如需帮助，请到\(desk)。"
         case let (.unknownWindow(n), .en):
-            return "This hall has no window \(n); windows are numbered \(windows.min() ?? 1) to \(windows.max() ?? 1). \(desk.capitalizedFirst) can help you."
+            return "This hall has no window \(n); windows are numbered \(windows().min() ?? 1) to \(windows().max() ?? 1). \(desk.capitalizedFirst) can help you."
         case (_, .zh):
             return "抱歉，这个问题我还答不上来。请到大厅中央的\(desk)，工作人员会帮助您。"
         case (_, .en):

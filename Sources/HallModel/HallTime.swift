@@ -136,13 +136,37 @@ public struct HallTimeZone: Sendable, Hashable {
     }
 
     /// "2026-12-07T09:00:00+08:00": ISO 8601 with the hall's offset at that instant.
+    /// Written digit by digit into one buffer: every live answer carries one.
     public func iso8601(_ date: Date) -> String {
         let m = local(date)
         let offset = offsetSeconds(at: date)
-        let sign = offset < 0 ? "-" : "+"
+        let day = m.date
+        guard (0...9999).contains(day.year) else { return "\(day)T\(m.clock)" }
         let o = abs(offset)
-        return "\(m.date)T\(CivilDate.two(m.second / 3600)):\(CivilDate.two(m.second % 3600 / 60)):\(CivilDate.two(m.second % 60))"
-            + "\(sign)\(CivilDate.two(o / 3600)):\(CivilDate.two(o % 3600 / 60))"
+        return String(unsafeUninitializedCapacity: 25) { buffer in
+            var i = 0
+            func put(_ value: Int, digits: Int, then separator: UInt8?) {
+                var divisor = digits == 4 ? 1000 : 10
+                while divisor > 0 {
+                    buffer[i] = UInt8(0x30 + value / divisor % 10)
+                    i += 1
+                    divisor /= 10
+                }
+                if let separator {
+                    buffer[i] = separator
+                    i += 1
+                }
+            }
+            put(day.year, digits: 4, then: 0x2D)              // -
+            put(day.month, digits: 2, then: 0x2D)
+            put(day.day, digits: 2, then: 0x54)               // T
+            put(m.second / 3600, digits: 2, then: 0x3A)       // :
+            put(m.second % 3600 / 60, digits: 2, then: 0x3A)
+            put(m.second % 60, digits: 2, then: offset < 0 ? 0x2D : 0x2B)
+            put(o / 3600, digits: 2, then: 0x3A)
+            put(o % 3600 / 60, digits: 2, then: nil)
+            return i
+        }
     }
 
     /// "2026-12-05 10:00" (or with seconds, or a 'T') in the hall's time; a text with its

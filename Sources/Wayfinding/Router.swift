@@ -15,15 +15,17 @@ public struct Path: Sendable, Hashable {
 /// Shortest paths between every pair of nodes, computed once when the map loads (a hall
 /// has hundreds to a few thousand nodes), so a route is a table walk, not a search.
 /// Closures (a walkway under repair, an area shut) get tables of their own, built when the
-/// closures change, so a question costs the same with them as without.
-public struct Router: Sendable {
+/// closures change, so a question costs the same with them as without. A class: answers
+/// pick the hall's router or a closure plan's per question, and a struct this size would
+/// retain every table and the whole map on each pick.
+public final class Router: Sendable {
     public let map: FloorMap
     public let closed: RouteClosures
     private let standard: ShortestPathTable
     private let accessible: ShortestPathTable
     private let sharesTables: Bool
 
-    public init(map: FloorMap) { self.init(map: map, avoiding: .none) }
+    public convenience init(map: FloorMap) { self.init(map: map, avoiding: .none) }
 
     public init(map: FloorMap, avoiding closed: RouteClosures) {
         self.map = map
