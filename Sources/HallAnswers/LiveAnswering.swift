@@ -85,18 +85,22 @@ extension Hall {
         guard var place = map.place(destination) else { throw .unknownPlace(destination) }
         let router = plan?.router ?? self.router
 
-        // Where to: the nearest instance no closure shuts; a named window that is closed
-        // gives way to the nearest open window of its zone.
+        // Where to: the nearest instance no closure shuts. A window asked for by number
+        // that is closed gives way to the open window of its zone nearest to it (its
+        // neighbour, where the staff at the closed one send people), if the visitor can
+        // walk there.
         var state = ServiceState.serving
         var target: FloorMap.Spot?
         // What a closed notice names: the zone, when a window asked for and all its zone are shut.
         var closedPlace: FloorMap.Place?
         if let plan, place.kind == .window, let closure = plan.closure(of: place.spots[0], in: place),
            let zone = place.zone.flatMap(map.place) {
-            if let open = router.nearest(zone, from: start, profile: profile, where: { plan.closure(of: $0, in: zone) == nil }),
-               let window = open.spot.window {
+            let usable = { (spot: FloorMap.Spot) in
+                plan.closure(of: spot, in: zone) == nil && router.distance(from: start, to: spot.node, profile: profile) != nil
+            }
+            if let open = router.nearest(zone, from: place.spots[0].node, profile: profile, where: usable), let window = open.spot.window {
                 notices.append(words.windowRedirect(closed: place.spots[0].window!, closure: closure, to: window))
-                rules.append(LiveRule("window-closed", "window \(place.spots[0].window!) is closed (\(closure.reason ?? "no reason given")): window \(window) is the nearest open one of \(zone.id)"))
+                rules.append(LiveRule("window-closed", "window \(place.spots[0].window!) is closed (\(closure.reason ?? "no reason given")): window \(window) is the open one of \(zone.id) nearest to it"))
                 destination = "window-\(window)"
                 place = map.place(destination)!
                 target = open.spot

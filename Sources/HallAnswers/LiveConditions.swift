@@ -44,7 +44,7 @@ public struct LiveRule: Sendable, Hashable, Encodable {
         ("not-open", "the destination keeps hours of its own and does not serve now"),
         ("adjusted-workday", "a weekend day worked by the calendar (调休上班): working-day hours"),
         ("calendar-uncovered", "the calendar file does not cover this year: an ordinary week is assumed"),
-        ("window-closed", "the window asked for is closed; routed to the nearest open one of its zone"),
+        ("window-closed", "the window asked for is closed; routed to the open one of its zone nearest to it"),
         ("nearest-open-window", "the zone's nearest window is closed; routed to the nearest open one"),
         ("instance-closed", "the nearest instance of a place is closed; routed to the nearest open one"),
         ("zone-closed", "every window of the zone is closed: why and when it reopens, no lead"),

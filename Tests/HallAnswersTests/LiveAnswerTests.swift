@@ -23,7 +23,12 @@ final class LiveAnswerTests: XCTestCase {
         return try hall.answer(query, from: from, live: LiveConditions(now: now, closures: plan, queue: queue), scratch: &scratch)
     }
 
-    func codes(_ answer: Answer) -> [String] { answer.liveRules.map(\.code) }
+    /// The answer's live rule codes, each one of the documented catalogue.
+    func codes(_ answer: Answer, file: StaticString = #filePath, line: UInt = #line) -> [String] {
+        let known = Set(LiveRule.codes.map(\.code))
+        for rule in answer.liveRules { XCTAssertTrue(known.contains(rule.code), "undocumented rule \(rule.code)", file: file, line: line) }
+        return answer.liveRules.map(\.code)
+    }
 
     // MARK: hours and the calendar
 
@@ -127,6 +132,11 @@ final class LiveAnswerTests: XCTestCase {
         XCTAssertEqual(codes(named), ["window-closed"])
         XCTAssertTrue(named.lead)
 
+        // The closed window's neighbour, wherever the visitor asks from.
+        for from in ["robot-north", "robot-south", "screen-west", "west-waiting"] {
+            let sixteen = try ask("15号窗口在哪", at: "\(monday) 10:00", from: from, closures: [Closure(target: .window(15))])
+            XCTAssertTrue(sixteen.answer.hasPrefix("15号窗口暂停服务，请到16号窗口。"), "\(from): \(sixteen.answer)")
+        }
         let english = try ask("where is window 1", at: "\(monday) 10:00",
                               closures: [Closure(target: .window(1), reason: "系统维护", reasonEnglish: "system maintenance")])
         XCTAssertTrue(english.answer.hasPrefix("Window 1 is closed (system maintenance); please go to window 2."), english.answer)
