@@ -56,7 +56,7 @@ extension Hall {
 
     /// A routed answer's route, sentence and prompt: remembered when the start is one the
     /// map names (a station or place), so the memo stays bounded by the map.
-    func wordedRoute(from: String, start: Int, decision: MatchDecision,
+    private func wordedRoute(from: String, start: Int, decision: MatchDecision,
                              profile: RouteProfile) throws(AnswerError) -> AnswerMemo.Entry {
         let destination = decision.destination!
         let language = decision.language
@@ -79,7 +79,7 @@ extension Hall {
         return try route(from: from, start: start, to: destination, profile: profile, language: language)
     }
 
-    func route(from: String, start: Int, to destination: String, profile: RouteProfile,
+    private func route(from: String, start: Int, to destination: String, profile: RouteProfile,
                        language: Language) throws(AnswerError) -> Answer.Route {
         guard let place = map.place(destination) else { throw .unknownPlace(destination) }
         guard let (spot, _) = router.nearest(place, from: start, profile: profile),

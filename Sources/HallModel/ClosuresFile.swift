@@ -21,9 +21,7 @@ public enum ClosuresFile {
         var result = HallClosures()
         guard let root = r.compose(text) else { return (result, r.log.items) }
         guard let top = r.mapping(root, allowed: ["format", "closures"], what: "the closures file") else { return (result, r.log.items) }
-        if let format = top["format"], format.int != 1 {
-            r.fail(format, "unsupported format '\(format.string ?? "")' (this HallGuide reads format 1)")
-        }
+        r.checkFormat(top)
         var lines: [Closure.Target: Int] = [:]
         for node in r.sequence(top["closures"], what: "closures") {
             // An entry with any problem is left out whole: a mistyped "untill" must not

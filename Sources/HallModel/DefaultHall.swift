@@ -5,7 +5,7 @@ public enum DefaultHall {
     public static var files: [(path: String, text: String)] { DefaultHallFiles.all }
 
     /// Calendars end in `.calendar.yaml`; the map is the other YAML file in maps/.
-    public static let calendarSuffix = ".calendar.yaml"
+    static let calendarSuffix = ".calendar.yaml"
 
     public static var mapFile: (path: String, text: String) {
         DefaultHallFiles.all.first { $0.path.hasPrefix("maps/") && $0.path.hasSuffix(".yaml") && !$0.path.hasSuffix(calendarSuffix) }!

@@ -38,9 +38,7 @@ public enum FloorMapLoader {
         mutating func read(_ root: Yams.Node, _ r: inout YAMLReader) {
             let keys: Set = ["format", "hall", "levels", "areas", "nodes", "edges", "places", "windows", "stations", "hours", "tickets"]
             guard let top = r.mapping(root, allowed: keys, what: "the floor map") else { return }
-            if let format = top["format"], format.int != 1 {
-                r.fail(format, "unsupported format '\(format.string ?? "")' (this HallGuide reads format 1)")
-            }
+            r.checkFormat(top)
             readHall(top["hall"], root, &r)
             for node in r.sequence(top["levels"], what: "levels") { readLevel(node, &r) }
             if levels.isEmpty { r.fail(top["levels"] ?? root, "the map needs at least one level") }

@@ -61,9 +61,7 @@ public enum CalendarLoader {
               let top = r.mapping(root, allowed: ["format", "years", "holidays", "working_days"], what: "the calendar") else {
             throw ValidationError(r.log.items)
         }
-        if let format = top["format"], format.int != 1 {
-            r.fail(format, "unsupported format '\(format.string ?? "")' (this HallGuide reads format 1)")
-        }
+        r.checkFormat(top)
         var years: [Int] = []
         for node in r.sequence(top["years"], what: "years") {
             guard let year = node.int, (1970...9999).contains(year) else {

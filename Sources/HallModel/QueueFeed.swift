@@ -42,9 +42,7 @@ public enum QueueFeed {
               let top = r.mapping(root, allowed: ["format", "time", "zones", "calling"], what: "the queue feed") else {
             throw ValidationError(r.log.items)
         }
-        if let format = top["format"], format.int != 1 {
-            r.fail(format, "unsupported format '\(format.string ?? "")' (this HallGuide reads format 1)")
-        }
+        r.checkFormat(top)
         var time: Date?
         if let text = r.string(top, "time", in: root, what: "the queue feed") {
             time = HallTimeZone.parseISO8601(text)
