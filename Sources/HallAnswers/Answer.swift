@@ -26,6 +26,8 @@ public struct Answer: Sendable, Hashable, Encodable {
         public var summary: String
         /// Which side the destination is on when the visitor arrives, and the window, if any.
         public var window: Int?
+        /// A place the walk goes by on the way: the ticket machine, for a zone that needs a ticket.
+        public var via: String?
     }
 
     public var query: String
@@ -42,12 +44,36 @@ public struct Answer: Sendable, Hashable, Encodable {
     /// The recorded prompt to play: "intent/exit-entry", "window/12", "clarify", "fallback".
     public var prompt: String
     public var dataVersion: String
+    /// Whether the destination serves at the time asked (a fallback's: the consultation
+    /// desk; a clarify's: the hall). Answers without a time (no live conditions) say true.
+    public var open = true
+    /// When not open: when it next serves, ISO 8601 with the hall's offset, if known.
+    public var opensAt: String?
+    /// When not open: why, in the visitor's language ("午休时间", "暂停服务").
+    public var closedReason: String?
+    /// People waiting in the destination's zone, from a fresh queue snapshot.
+    public var waiting: Int?
+    /// The queue ticket number the visitor gave ("A032").
+    public var ticket: String?
+    /// The live rules that shaped the answer; `hallctl explain` prints their details.
+    public var liveRules: [LiveRule] = []
+    /// The moment answered at (ISO 8601 with the hall's offset); nil without live conditions.
+    public var at: String?
+    /// A robot may lead the visitor now: a route to a destination that serves. halld leads
+    /// only then; otherwise the robot says the answer and stays.
+    public var lead: Bool { outcome == .route && open }
 
     enum CodingKeys: String, CodingKey {
         case query, outcome, destination, candidates, answer, route, intent, confidence, language, rule
         case homophoneRepair = "homophone_repair"
         case prompt
         case dataVersion = "data_version"
+        case open
+        case opensAt = "opens_at"
+        case closedReason = "closed_reason"
+        case lead, waiting, ticket
+        case liveRules = "live_rules"
+        case at
     }
 
     // Explicit nulls: the contract says "else null", not "absent".
@@ -66,5 +92,13 @@ public struct Answer: Sendable, Hashable, Encodable {
         try c.encode(homophoneRepair, forKey: .homophoneRepair)
         try c.encode(prompt, forKey: .prompt)
         try c.encode(dataVersion, forKey: .dataVersion)
+        try c.encode(open, forKey: .open)
+        try c.encode(opensAt, forKey: .opensAt)
+        try c.encode(closedReason, forKey: .closedReason)
+        try c.encode(lead, forKey: .lead)
+        try c.encode(waiting, forKey: .waiting)
+        try c.encode(ticket, forKey: .ticket)
+        try c.encode(liveRules.map(\.code), forKey: .liveRules)
+        try c.encode(at, forKey: .at)
     }
 }

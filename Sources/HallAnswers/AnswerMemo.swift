@@ -13,12 +13,24 @@ final class AnswerMemo: Sendable {
         var intent: String?
         var profile: RouteProfile
         var language: Language
+        /// What the entry holds: the whole sentence (answers without a time), or the
+        /// directions alone, with or without the ticket machine (live answers add the
+        /// lead and the notices around them).
+        var wording: Wording = .whole
+    }
+
+    enum Wording: Hashable, Sendable {
+        case whole, directions, directionsViaTicketMachine
     }
 
     struct Entry: Sendable {
         var route: Answer.Route
         var sentence: String
         var prompt: String
+        /// Live entries: the lead sentence and the rules the route itself brings (the
+        /// ticket machine, a detour round a closure), so a remembered answer builds neither.
+        var lead = ""
+        var rules: [LiveRule] = []
     }
 
     /// Enough for every station and place to every destination in both languages and

@@ -24,7 +24,7 @@ extension Hall {
     public func answer(_ query: String, from: String = "north-door", profile: RouteProfile = .standard,
                        scratch: inout MatchScratch) throws(AnswerError) -> Answer {
         guard let start = startNode(from) else { throw .unknownStart(from) }
-        let decision = matcher.match(query, scratch: &scratch)
+        let (decision, ticket) = understand(query, scratch: &scratch)
         let language = decision.language
         var route: Answer.Route?
         var sentence: String
@@ -41,10 +41,12 @@ extension Hall {
             prompt = "fallback"
         }
         // The answer echoes the question: never with a visitor's ID card or phone number.
-        return Answer(query: Redaction.redact(query), outcome: decision.outcome, destination: decision.destination,
-                      candidates: decision.candidates, answer: sentence.trimmingTrailingSpace(), route: route, intent: decision.intent,
-                      confidence: decision.confidence, language: language, rule: decision.rule.summary,
-                      homophoneRepair: decision.usedHomophones, prompt: prompt, dataVersion: version)
+        var answer = Answer(query: Redaction.redact(query), outcome: decision.outcome, destination: decision.destination,
+                            candidates: decision.candidates, answer: sentence.trimmingTrailingSpace(), route: route, intent: decision.intent,
+                            confidence: decision.confidence, language: language, rule: decision.rule.summary,
+                            homophoneRepair: decision.usedHomophones, prompt: prompt, dataVersion: version)
+        noteTicket(ticket, decision, in: &answer)
+        return answer
     }
 
     public func answer(_ query: String, from: String = "north-door", profile: RouteProfile = .standard) throws(AnswerError) -> Answer {
@@ -85,15 +87,21 @@ extension Hall {
             throw .unreachable(from: from, to: destination, profile: profile)
         }
         let written = directions.write(path: path, to: place, spot: spot, language: language)
+        return routeValue(from: from, to: destination, path: path, written: written, profile: profile, window: spot.window)
+    }
+
+    /// The contract's route for a walk and its directions.
+    func routeValue(from: String, to destination: String, path: Path, written: Directions, profile: RouteProfile,
+                    window: Int?, via: String? = nil) -> Answer.Route {
         let nodes = map.nodes
         return Answer.Route(
             from: from, to: destination, nodes: path.nodes.map { nodes[$0].id },
             points: path.nodes.map { .init(node: nodes[$0].id, x: nodes[$0].at.x, y: nodes[$0].at.y, level: map.levels[nodes[$0].level].id) },
             metres: (path.metres * 10).rounded() / 10, seconds: written.seconds, accessible: profile == .accessible,
-            steps: written.steps, summary: written.summary, window: spot.window)
+            steps: written.steps, summary: written.summary, window: window, via: via)
     }
 
-    private func windowSentence(_ destination: String, _ language: Language) -> String {
+    func windowSentence(_ destination: String, _ language: Language) -> String {
         guard let place = map.place(destination), let zoneID = place.zone, let zone = map.place(zoneID) else { return "" }
         let area = place.area.map { map.areas[$0].name[language] }
         switch language {
@@ -102,7 +110,7 @@ extension Hall {
         }
     }
 
-    private func clarifySentence(_ candidates: [String], _ language: Language) -> String {
+    func clarifySentence(_ candidates: [String], _ language: Language) -> String {
         let names = candidates.map { map.place($0)?.name[language] ?? $0 }
         switch language {
         case .zh:
@@ -116,14 +124,15 @@ extension Hall {
         }
     }
 
-    private func fallbackSentence(_ rule: MatchDecision.Rule, _ language: Language) -> String {
+    func fallbackSentence(_ rule: MatchDecision.Rule, _ language: Language) -> String {
         let desk = map.place(Self.fallbackDestination)?.name[language] ?? (language == .zh ? "咨询导服台" : "the consultation desk")
-        let windows = map.places.filter { $0.kind == .window }.flatMap(\.windowNumbers)
+        // Only an unknown window needs the hall's window numbers: not gathered for every fallback.
+        let windows = { self.map.places.filter { $0.kind == .window }.flatMap(\.windowNumbers) }
         switch (rule, language) {
         case let (.unknownWindow(n), .zh):
-            return "本大厅没有\(n)号窗口，窗口编号是\(windows.min() ?? 1)至\(windows.max() ?? 1)号。如需帮助，请到\(desk)。"
+            return "本大厅没有\(n)号窗口，窗口编号是\(windows().min() ?? 1)至\(windows().max() ?? 1)号。如需帮助，请到\(desk)。"
         case let (.unknownWindow(n), .en):
-            return "This hall has no window \(n); windows are numbered \(windows.min() ?? 1) to \(windows.max() ?? 1). \(desk.capitalizedFirst) can help you."
+            return "This hall has no window \(n); windows are numbered \(windows().min() ?? 1) to \(windows().max() ?? 1). \(desk.capitalizedFirst) can help you."
         case (_, .zh):
             return "抱歉，这个问题我还答不上来。请到大厅中央的\(desk)，工作人员会帮助您。"
         case (_, .en):

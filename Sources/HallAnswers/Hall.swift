@@ -12,6 +12,8 @@ public final class Hall: Sendable {
     public let matcher: IntentMatcher
     public let router: Router
     public let directions: DirectionsWriter
+    /// Hours, calendar and time zone: what the live answers judge "open" by.
+    public let timetable: HallTimetable
     /// Identifies the data: a hash of every file's text, shown in status and answers.
     public let version: String
     private let intentByID: [String: Intent]
@@ -19,13 +21,34 @@ public final class Hall: Sendable {
     let memo = AnswerMemo()
 
     /// Validates the map and the intents together; every problem comes back at once.
-    public init(mapFile: (path: String, text: String), intentFiles: [(path: String, text: String)]) throws(ValidationError) {
+    /// A map that names a calendar file (`hall.calendar`) needs the other initialiser.
+    public convenience init(mapFile: (path: String, text: String), intentFiles: [(path: String, text: String)]) throws(ValidationError) {
+        try self.init(mapFile: mapFile, intentFiles: intentFiles) { name throws(ValidationError) in
+            throw ValidationError([Diagnostic(file: mapFile.path, line: 1, "the map names calendar '\(name)', which was not given")])
+        }
+    }
+
+    /// `calendarFile` turns the name the map gives its calendar into the file's path and
+    /// text (HallFiles reads it beside the map; the built-in hall has it embedded).
+    public init(mapFile: (path: String, text: String), intentFiles: [(path: String, text: String)],
+                calendarFile: (String) throws(ValidationError) -> (path: String, text: String)) throws(ValidationError) {
         var problems: [Diagnostic] = []
         var map: FloorMap?
         var intents: IntentSet?
+        var calendar = HallCalendar.none
+        var calendarText: (path: String, text: String)?
         do { map = try FloorMapLoader.load(text: mapFile.text, file: mapFile.path) } catch { problems += error.diagnostics }
         do { intents = try IntentsLoader.load(files: intentFiles) } catch { problems += error.diagnostics }
-        guard let map, let intents else { throw ValidationError(problems) }
+        if let name = map?.calendarFile {
+            do {
+                let file = try calendarFile(name)
+                calendarText = file
+                calendar = try CalendarLoader.load(text: file.text, file: file.path)
+            } catch {
+                problems += error.diagnostics
+            }
+        }
+        guard let map, let intents, problems.isEmpty else { throw ValidationError(problems) }
         let windows = Set(map.places.filter { $0.kind == .window }.flatMap(\.windowNumbers))
         let matcher: IntentMatcher
         do {
@@ -38,13 +61,22 @@ public final class Hall: Sendable {
         self.matcher = matcher
         router = Router(map: map)
         directions = DirectionsWriter(map: map)
-        version = DataVersion.of([mapFile] + intentFiles)
+        timetable = HallTimetable(timeZone: map.timeZone, hours: map.hours, calendar: calendar)
+        version = DataVersion.of([mapFile] + intentFiles + (calendarText.map { [$0] } ?? []))
         intentByID = Dictionary(intents.intents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The built-in default hall (Changchun's municipal hall).
     public static func builtIn() throws(ValidationError) -> Hall {
-        try Hall(mapFile: DefaultHall.mapFile, intentFiles: DefaultHall.intentFiles)
+        try Hall(mapFile: DefaultHall.mapFile, intentFiles: DefaultHall.intentFiles, calendarFile: embeddedCalendar)
+    }
+
+    /// The built-in calendar by the name a map gives it.
+    static func embeddedCalendar(_ name: String) throws(ValidationError) -> (path: String, text: String) {
+        guard let file = DefaultHall.mapsFile(named: name) else {
+            throw ValidationError([Diagnostic(file: DefaultHall.mapFile.path, line: 1, "calendar '\(name)' is not among the built-in files")])
+        }
+        return file
     }
 
     public func intent(_ id: String) -> Intent? { intentByID[id] }

@@ -10,7 +10,13 @@ public enum HallFiles {
         let mapFile = try mapPath.map { path throws(ValidationError) in try read(path) } ?? DefaultHall.mapFile
         let intentFiles = try intentsPath.map { path throws(ValidationError) in try readDirectory(path, suffix: ".yaml") }
             ?? DefaultHall.intentFiles
-        return try Hall(mapFile: mapFile, intentFiles: intentFiles)
+        if mapPath == nil {
+            return try Hall(mapFile: mapFile, intentFiles: intentFiles, calendarFile: Hall.embeddedCalendar)
+        }
+        // The calendar the map names lives beside it (or where its absolute path says).
+        return try Hall(mapFile: mapFile, intentFiles: intentFiles) { name throws(ValidationError) in
+            try read(name.hasPrefix("/") ? name : (URL(fileURLWithPath: mapFile.path).deletingLastPathComponent().path + "/" + name))
+        }
     }
 
     public static func read(_ path: String) throws(ValidationError) -> (path: String, text: String) {

@@ -102,6 +102,14 @@ public struct FloorMap: Sendable {
     public var places: [Place]
     public var stations: [Station]
 
+    /// Time zone, calendar file, opening hours and queue tickets (FloorMapLoader+Schedule).
+    var schedule = MapSchedule()
+    public var timeZone: HallTimeZone { schedule.timeZone }
+    /// The calendar file the map names, relative to the map's folder.
+    public var calendarFile: String? { schedule.calendarFile }
+    public var hours: HallHours { schedule.hours }
+    public var tickets: TicketTable { schedule.tickets }
+
     public private(set) var nodeIndex: [String: Int] = [:]
     public private(set) var placeIndex: [String: Int] = [:]
     public private(set) var stationIndex: [String: Int] = [:]

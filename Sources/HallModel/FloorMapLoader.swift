@@ -15,7 +15,7 @@ public enum FloorMapLoader {
         throw ValidationError(reader.log.items)
     }
 
-    private struct Builder {
+    struct Builder {
         var hallID = ""
         var hallName = LocalizedText(zh: "", en: "")
         var walkingSpeed = 1.0
@@ -33,13 +33,12 @@ public enum FloorMapLoader {
         var stationLines: [Int] = []
         var stationIndex: [String: Int] = [:]
         var idLines: [String: Int] = [:]
+        var schedule = MapSchedule()
 
         mutating func read(_ root: Yams.Node, _ r: inout YAMLReader) {
-            let keys: Set = ["format", "hall", "levels", "areas", "nodes", "edges", "places", "windows", "stations"]
+            let keys: Set = ["format", "hall", "levels", "areas", "nodes", "edges", "places", "windows", "stations", "hours", "tickets"]
             guard let top = r.mapping(root, allowed: keys, what: "the floor map") else { return }
-            if let format = top["format"], format.int != 1 {
-                r.fail(format, "unsupported format '\(format.string ?? "")' (this HallGuide reads format 1)")
-            }
+            r.checkFormat(top)
             readHall(top["hall"], root, &r)
             for node in r.sequence(top["levels"], what: "levels") { readLevel(node, &r) }
             if levels.isEmpty { r.fail(top["levels"] ?? root, "the map needs at least one level") }
@@ -50,6 +49,8 @@ public enum FloorMapLoader {
             for node in r.sequence(top["places"], what: "places") { readPlace(node, &r) }
             for node in r.sequence(top["windows"], what: "windows") { readWindow(node, &r) }
             for node in r.sequence(top["stations"], what: "stations") { readStation(node, &r) }
+            readHours(top["hours"], &r)
+            readTickets(top["tickets"], &r)
         }
 
         /// Ids share one namespace per kind of thing; the first definition wins.
@@ -65,7 +66,8 @@ public enum FloorMapLoader {
 
         mutating func readHall(_ node: Yams.Node?, _ root: Yams.Node, _ r: inout YAMLReader) {
             guard let node else { return r.fail(root, "the floor map is missing 'hall'") }
-            guard let f = r.mapping(node, allowed: ["id", "name", "walking_speed"], what: "hall") else { return }
+            guard let f = r.mapping(node, allowed: Self.hallTimeKeys.union(["id", "name", "walking_speed"]), what: "hall") else { return }
+            readHallTime(f, in: node, &r)
             hallID = r.string(f, "id", in: node, what: "hall") ?? ""
             hallName = r.localized(f["name"], in: node, key: "name", what: "hall") ?? hallName
             if let speed = r.number(f, "walking_speed", what: "hall") {
@@ -289,8 +291,10 @@ public enum FloorMapLoader {
                 }
             }
             guard r.log.items.isEmpty else { return nil }
-            return FloorMap(hallID: hallID, hallName: hallName, walkingSpeed: walkingSpeed, levels: levels, areas: areas,
-                            nodes: nodes, edges: edges, places: places, stations: stations)
+            var map = FloorMap(hallID: hallID, hallName: hallName, walkingSpeed: walkingSpeed, levels: levels, areas: areas,
+                               nodes: nodes, edges: edges, places: places, stations: stations)
+            map.schedule = schedule
+            return map
         }
     }
 }

@@ -98,6 +98,13 @@ public struct YAMLReader {
         return result
     }
 
+    /// Every staff file starts `format: 1` (or leaves it out); another number is refused.
+    mutating func checkFormat(_ fields: [String: Yams.Node]) {
+        if let format = fields["format"], format.int != 1 {
+            fail(format, "unsupported format '\(format.string ?? "")' (this HallGuide reads format 1)")
+        }
+    }
+
     mutating func sequence(_ node: Yams.Node?, what: String) -> [Yams.Node] {
         guard let node else { return [] }
         if case .scalar = node, node.null != nil { return [] }

@@ -14,18 +14,29 @@ public struct Path: Sendable, Hashable {
 
 /// Shortest paths between every pair of nodes, computed once when the map loads (a hall
 /// has hundreds to a few thousand nodes), so a route is a table walk, not a search.
-public struct Router: Sendable {
+/// Closures (a walkway under repair, an area shut) get tables of their own, built when the
+/// closures change, so a question costs the same with them as without. A class: answers
+/// pick the hall's router or a closure plan's per question, and a struct this size would
+/// retain every table and the whole map on each pick.
+public final class Router: Sendable {
     public let map: FloorMap
+    public let closed: RouteClosures
     private let standard: ShortestPathTable
     private let accessible: ShortestPathTable
+    private let sharesTables: Bool
 
-    public init(map: FloorMap) {
+    public convenience init(map: FloorMap) { self.init(map: map, avoiding: .none) }
+
+    public init(map: FloorMap, avoiding closed: RouteClosures) {
         self.map = map
-        standard = ShortestPathTable(map: map, usable: { _ in true })
-        if map.edges.allSatisfy(\.accessible) {
+        self.closed = closed
+        let open = { (edge: FloorMap.Edge) in closed.allows(edge) }
+        standard = ShortestPathTable(map: map, usable: open)
+        sharesTables = map.edges.allSatisfy { $0.accessible || !open($0) }
+        if sharesTables {
             accessible = standard  // same graph: share the table
         } else {
-            accessible = ShortestPathTable(map: map, usable: \.accessible)
+            accessible = ShortestPathTable(map: map, usable: { $0.accessible && open($0) })
         }
     }
 
@@ -44,8 +55,14 @@ public struct Router: Sendable {
 
     /// The nearest instance of a place (restrooms, self-service areas, a zone's windows).
     public func nearest(_ place: FloorMap.Place, from: Int, profile: RouteProfile = .standard) -> (spot: FloorMap.Spot, metres: Double)? {
+        nearest(place, from: from, profile: profile, where: { _ in true })
+    }
+
+    /// The nearest instance that `usable` accepts (an open window of a zone).
+    public func nearest(_ place: FloorMap.Place, from: Int, profile: RouteProfile = .standard,
+                        where usable: (FloorMap.Spot) -> Bool) -> (spot: FloorMap.Spot, metres: Double)? {
         var best: (FloorMap.Spot, Double)?
-        for spot in place.spots {
+        for spot in place.spots where usable(spot) {
             if let d = distance(from: from, to: spot.node, profile: profile), best == nil || d < best!.1 {
                 best = (spot, d)
             }
@@ -54,7 +71,34 @@ public struct Router: Sendable {
     }
 
     public var tableBytes: Int {
-        standard.byteCount + (map.edges.allSatisfy(\.accessible) ? 0 : accessible.byteCount)
+        standard.byteCount + (sharesTables ? 0 : accessible.byteCount)
+    }
+}
+
+/// What routes may not use: walkways closed (both ways), and the nodes of a closed area,
+/// which no route enters from outside. A visitor already inside may still walk out.
+public struct RouteClosures: Sendable, Hashable {
+    /// Node index pairs, smaller first.
+    public var edges: Set<NodePair>
+    public var nodes: Set<Int>
+
+    public struct NodePair: Sendable, Hashable {
+        public var a: Int
+        public var b: Int
+        public init(_ x: Int, _ y: Int) { (a, b) = x <= y ? (x, y) : (y, x) }
+    }
+
+    public init(edges: Set<NodePair> = [], nodes: Set<Int> = []) {
+        self.edges = edges
+        self.nodes = nodes
+    }
+
+    public static let none = RouteClosures()
+    public var isEmpty: Bool { edges.isEmpty && nodes.isEmpty }
+
+    public func allows(_ edge: FloorMap.Edge) -> Bool {
+        if nodes.contains(edge.to) && !nodes.contains(edge.from) { return false }
+        return !edges.contains(NodePair(edge.from, edge.to))
     }
 }
 

@@ -10,7 +10,8 @@ import Wayfinding
 // one sitting. usage: swift run -c release hallbench [--queries TSV] [--peers DIR] [--no-peers]
 // `hallbench devices` for halld under 50 simulated devices (DeviceBench.swift), and
 // `hallbench startup` for the time from starting halld to READY=1 (StartupBench.swift), and
-// `hallbench audio` for an answer's prompt to the first sample written by ALSA.
+// `hallbench audio` for an answer's prompt to the first sample written by ALSA, and
+// `hallbench live [ROUNDS]` for the live answers alone (LiveBench.swift).
 
 @main
 struct HallBench {
@@ -31,6 +32,14 @@ struct HallBench {
             let questions = ((try? String(contentsOfFile: "../shared/hall/queries-dev.tsv", encoding: .utf8)) ?? "护照在哪办\n厕所在哪\n")
                 .split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.map { String($0.split(separator: "\t")[0]) }
             try PipelineBench.run(questions: questions, rounds: Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 20)
+            return
+        }
+        if CommandLine.arguments.dropFirst().first == "live" {
+            // Only the live answers (hours, closures, queue): quick to run and to profile.
+            let questions = ((try? String(contentsOfFile: "../shared/hall/queries-dev.tsv", encoding: .utf8)) ?? "护照在哪办\n厕所在哪\n")
+                .split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.map { String($0.split(separator: "\t")[0]) }
+            var sink = 0
+            LiveBench.run(hall: try Hall.builtIn(), queries: questions, sink: &sink, rounds: Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 50)
             return
         }
         if CommandLine.arguments.dropFirst().first == "devices" {
@@ -121,6 +130,7 @@ struct HallBench {
         // Whole answers (match, nearest instance, route, directions text) for context.
         let answerLatency = latencies(queries, rounds: 50) { q in sink &+= ((try? hall.answer(q, from: "robot-north", scratch: &scratch))?.answer.utf8.count ?? 0) }
         print("whole answer with directions: p50 \(us(percentile(answerLatency, 50))), p99 \(us(percentile(answerLatency, 99)))")
+        LiveBench.run(hall: hall, queries: queries, sink: &sink)
 
         // 3. Routes.
         func routeBench(_ router: Router, pairs: [(Int, Int)]) -> [Double] {
@@ -147,6 +157,7 @@ struct HallBench {
         for (a, b) in randomPairs(bigMap.nodes.count, count: 200) { hops += bigRouter.path(from: a, to: b)?.nodes.count ?? 0 }
         print("generated hall (\(bigMap.nodes.count) nodes, \(bigMap.edges.count / 2) edges): load \(String(format: "%.0f", bigLoad)) ms, all-pairs precompute \(String(format: "%.0f", precompute)) ms, tables \(mb(bigHeap))")
         print("generated hall: p50 \(us(percentile(bigRoutes, 50))), p99 \(us(percentile(bigRoutes, 99))) (mean path \(hops / 200) nodes)")
+        LiveBench.bigHall(bigMap)
 
         // 4. Peers, same machine, same run.
         if runPeers, let peers = PeerRunner.locate(peersDirectory: peersPath) {

@@ -55,17 +55,23 @@ struct Ask: ParsableCommand {
     @Flag(help: "Print the answer contract's JSON object (one line per question).")
     var json = false
 
+    @OptionGroup var live: LiveOptions
+
     @Argument(help: "The question, or '-' to read one question per line from stdin.")
     var query: String
 
     func run() throws {
         let hall = try hall.load()
         let profile: RouteProfile = accessible ? .accessible : .standard
+        var conditions = try live.conditions(for: hall)
+        let fixedTime = live.at != nil
         var scratch = MatchScratch()
         let answerOne = { (q: String) throws in
             let answer: Answer
+            // Each question of a long stdin run is answered as at the moment it is read.
+            if !fixedTime { conditions.now = Date() }
             do {
-                answer = try hall.answer(q, from: from, profile: profile, scratch: &scratch)
+                answer = try hall.answer(q, from: from, profile: profile, live: conditions, scratch: &scratch)
             } catch {
                 FileHandle.standardError.write(Data("hallctl: \(error)\n".utf8))
                 throw ExitCode(2)
@@ -74,7 +80,8 @@ struct Ask: ParsableCommand {
                 try printJSON(answer)
             } else {
                 let extra = answer.outcome == .clarify ? " [\(answer.candidates.joined(separator: ", "))]" : ""
-                print("\(answer.outcome.rawValue) \(answer.destination ?? "-")\(extra): \(answer.answer)")
+                let closed = answer.open ? "" : " (closed: \(answer.closedReason ?? "-"), opens \(answer.opensAt ?? "unknown"))"
+                print("\(answer.outcome.rawValue) \(answer.destination ?? "-")\(extra)\(closed): \(answer.answer)")
             }
         }
         if query == "-" {
@@ -121,11 +128,17 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show how a question was matched and why.")
 
     @OptionGroup var hall: HallOptions
+    @OptionGroup var live: LiveOptions
+    @Option(help: "Where the visitor asks from: a station, place or node id.") var from = "north-door"
     @Argument(help: "The question.") var query: String
 
     func run() throws {
         let hall = try hall.load()
-        let e = hall.matcher.explain(query)
+        let ticket = hall.ticketNumber(in: query)
+        if let ticket {
+            print("ticket:     \(ticket.ticket) → \(ticket.zone ?? "no zone issues prefix \(ticket.ticket.prefix)"); the matcher sees the rest")
+        }
+        let e = hall.matcher.explain(ticket?.remainder ?? query)
         print("query:      \(e.query)")
         print("normalised: \(e.normalized)")
         if let w = e.window { print("window:     \(w)") }
@@ -146,6 +159,29 @@ struct Explain: ParsableCommand {
         let target = d.destination ?? (d.candidates.isEmpty ? "-" : d.candidates.joined(separator: " | "))
         print("decision:   \(d.outcome.rawValue) \(target)  (confidence \(String(format: "%.2f", d.confidence)), language \(d.language.rawValue))")
         print("rule:       \(d.rule.summary)")
+        try explainLive(hall)
+    }
+
+    /// Which live rules applied: the moment, then each rule with what it found.
+    func explainLive(_ hall: Hall) throws {
+        let conditions = try live.conditions(for: hall)
+        let answer: Answer
+        do {
+            var scratch = MatchScratch()
+            answer = try hall.answer(query, from: from, live: conditions, scratch: &scratch)
+        } catch {
+            FileHandle.standardError.write(Data("hallctl: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        print("as at:      \(hall.describeMoment(conditions.now))")
+        if let plan = conditions.closures { print("closures:   \(plan.closures.closures.count) in force: \(plan.closures.closures.map(\.target.description).joined(separator: ", "))") }
+        print("live:")
+        if answer.liveRules.isEmpty { print("  (none: the destination serves, no closure, ticket or queue rule applied)") }
+        for rule in answer.liveRules { print("  \(rule.code): \(rule.detail)") }
+        let destination = answer.destination ?? (answer.outcome == .fallback ? Hall.fallbackDestination : "-")
+        let closed = answer.open ? "open" : "closed (\(answer.closedReason ?? "-")), opens \(answer.opensAt ?? "unknown")"
+        print("answer:     \(answer.outcome.rawValue) \(destination), \(closed), lead \(answer.lead ? "yes" : "no")\(answer.waiting.map { ", \($0) waiting" } ?? "")")
+        print("sentence:   \(answer.answer)")
     }
 }
 
@@ -155,10 +191,45 @@ struct Validate: ParsableCommand {
 
     @OptionGroup var hall: HallOptions
 
+    @Option(help: "Also check a closures file (JSON or YAML) against the map.")
+    var closures: String?
+
+    @Option(help: "Also check a queue feed snapshot (JSON) against the map.")
+    var queue: String?
+
     func run() throws {
         let loaded = try hall.load()
+        var problems: [Diagnostic] = []
+        do throws(HallModel.ValidationError) {
+            if let closures {
+                let file = try HallFiles.read(closures)
+                _ = try ClosuresFile.load(text: file.text, file: file.path, map: loaded.map)
+            }
+        } catch { problems += error.diagnostics }
+        do throws(HallModel.ValidationError) {
+            if let queue {
+                let file = try HallFiles.read(queue)
+                _ = try QueueFeed.load(text: file.text, file: file.path, map: loaded.map)
+            }
+        } catch { problems += error.diagnostics }
+        guard problems.isEmpty else {
+            FileHandle.standardError.write(Data((HallModel.ValidationError(problems).description + "\n").utf8))
+            throw ExitCode(1)
+        }
         let windows = loaded.map.places.filter { $0.kind == .window }.count
         print("valid: \(loaded.map.nodes.count) nodes, \(loaded.map.places.count - windows) places, \(windows) windows, \(loaded.map.stations.count) stations, \(loaded.intents.intents.count) intents (data \(loaded.version))")
+        let calendar = loaded.timetable.calendar
+        if let name = loaded.map.calendarFile {
+            print("calendar \(name): \(calendar.years.map(String.init).joined(separator: ", ")), \(calendar.holidays.count) holidays, \(calendar.workingDays.count) 调休 working days")
+            // Staff add next year's notice once a year: say so from December, and loudly once the year has begun.
+            let today = loaded.timetable.timeZone.local(Date()).date
+            for year in [today.year, today.year + 1] where !calendar.covers(year: year) && (year == today.year || today.month == 12) {
+                FileHandle.standardError.write(Data("warning: calendar \(name) does not cover \(year): add it from the State Council's notice (国务院办公厅关于\(year)年部分节假日安排的通知)\n".utf8))
+            }
+        }
+        if !loaded.map.tickets.zoneByPrefix.isEmpty {
+            print("tickets: \(loaded.map.tickets.zoneByPrefix.count) prefixes, machine \(loaded.map.tickets.machine ?? "-")")
+        }
     }
 }
 

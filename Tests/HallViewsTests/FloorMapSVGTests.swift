@@ -131,7 +131,7 @@ final class FloorMapSVGTests: XCTestCase {
         for name in ["咨询导服台", "卫生间", "自助服务区", "母婴休息区", "西厅", "中庭服务区", "东厅"] {
             XCTAssertTrue(texts.contains(name), name)
         }
-        XCTAssertEqual(elements.filter { $0.classes.contains("place") }.count, 13, "self-service ×3, waiting ×2, restroom ×2, six more")
+        XCTAssertEqual(elements.filter { $0.classes.contains("place") }.count, 16, "self-service ×3, ticket machines ×3, waiting ×2, restroom ×2, six more")
         XCTAssertTrue(texts.contains("北门 North Door") && texts.contains("南门 South Door"))
         XCTAssertTrue(elements.contains { $0.classes.contains("title") && $0.text.contains("长春市政务服务大厅") })
         XCTAssertTrue(elements.contains { $0.classes.contains("scale-bar") })
