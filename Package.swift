@@ -172,5 +172,6 @@ let package = Package(
                                                         .product(name: "Logging", package: "swift-log"),
                                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "QueryLogTests", dependencies: ["QueryLog", "HallAnswers", "HallTestFixtures"]),
+        .testTarget(name: "HallTimeTests", dependencies: ["HallTime"]),
     ]
 )
