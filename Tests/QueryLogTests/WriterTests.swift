@@ -156,8 +156,20 @@ final class WriterTests: XCTestCase {
         let stuckSince = clock.now()
 
         // Meanwhile the answer path goes on. Were record() to wait for the disk, it would
-        // wait for ever: the writer stays stuck until the clock moves.
-        for i in 2...20_001 { log.record(record("q\(i)")) }
+        // wait for ever: the writer stays stuck until the clock moves. (The guard only
+        // turns that hang into a failure.)
+        let records = (2...20_001).map { record("q\($0)") }
+        let recorded = ThreadWakeup()
+        Thread.detachNewThread {
+            for r in records { log.record(r) }
+            recorded.signal()
+        }
+        guard recorded.wait(for: .seconds(60)) == .signalled else {
+            XCTFail("record() waited while the writer was stuck in a write")
+            release.signal()
+            clock.advance(by: .seconds(3600))
+            return
+        }
         XCTAssertTrue(log.isWriting, "still inside the same write")
         XCTAssertEqual(clock.blockedThreadCount, 1)
         let stuck = log.counters
