@@ -82,15 +82,15 @@ final class HostileInputTests: XCTestCase {
         }
         flooder.start()
         defer { flooding.withLock { $0 = false } }
-        // Wait until the flood is under way, then ask: every answer must come while it goes on.
+        // Wait until the flood is under way, then ask: every answer must come while it goes on
+        // (the ask's own timeout only keeps a broken daemon from hanging the test).
         XCTAssertEqual(underWay.wait(for: .seconds(60)), .signalled, "the flood never got going")
-        let before = sent.withLock { $0 }
-        XCTAssertGreaterThanOrEqual(before, 1_000_000, "the flood did not start")
+        XCTAssertGreaterThanOrEqual(sent.withLock { $0 }, 1_000_000, "the flood did not start")
         for question in Array(repeating: ["护照在哪办", "厕所", "保险", "三十号窗口"], count: 10).flatMap({ $0 }) {
             XCTAssertNoThrow(try device.ask(question))
         }
+        // The flood was still on (writing, or blocked on a full socket) when the last answer came.
         XCTAssertFalse(gaveUp.withLock { $0 }, "the flood stopped before the questions were answered")
-        XCTAssertGreaterThan(sent.withLock { $0 }, before, "the answers came while garbage kept coming")
         XCTAssertGreaterThan(daemon.hub.badFrameCount, 0)
         XCTAssertGreaterThan(hangups.withLock { $0 }, 0, "a noisy stranger is hung up on")
         XCTAssertLessThanOrEqual(daemon.hub.recentMalformed.count, daemon.hub.malformedHistory, "the error history is bounded")
