@@ -94,7 +94,7 @@ let package = Package(
         .target(
             name: "QueryLog",
             dependencies: [
-                "HallAnswers",
+                "HallAnswers", "HallTime",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -171,6 +171,7 @@ let package = Package(
                                                         "QueryLog", "StatusProtocol", "HallTestFixtures",
                                                         .product(name: "Logging", package: "swift-log"),
                                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
-        .testTarget(name: "QueryLogTests", dependencies: ["QueryLog", "HallAnswers", "HallTestFixtures"]),
+        .testTarget(name: "QueryLogTests", dependencies: ["QueryLog", "HallAnswers", "HallTime", "HallTestFixtures"]),
+        .testTarget(name: "HallTimeTests", dependencies: ["HallTime"]),
     ]
 )

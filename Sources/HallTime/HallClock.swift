@@ -10,11 +10,20 @@ public protocol HallClock: Sendable {
     func wallClock() -> Date
     /// Suspends until `deadline` on this clock (or cancellation).
     func sleep(until deadline: Instant) async throws
+    /// Blocks the calling thread until `wakeup` is signalled or `deadline` (nil: none)
+    /// passes on this clock. Call `ThreadWakeup.wait(until:)`, which calls this; a clock
+    /// that runs at the real speed has nothing to implement (the default waits on the
+    /// system's monotonic clock for as long as this clock has left to the deadline).
+    func block(on wakeup: ThreadWakeup, until deadline: Instant?) -> ThreadWakeup.Outcome
 }
 
 extension HallClock {
     public func sleep(for duration: Duration) async throws {
         try await sleep(until: now() + duration)
+    }
+
+    public func block(on wakeup: ThreadWakeup, until deadline: Instant?) -> ThreadWakeup.Outcome {
+        wakeup.waitInRealTime(untilMonotonic: deadline.map { Instant.monotonicNow() + ($0 - now()) })
     }
 }
 
@@ -29,6 +38,10 @@ public struct SystemClock: HallClock {
     public func sleep(until deadline: Instant) async throws {
         let left = deadline - now()
         if left > .zero { try await Task.sleep(for: left) }
+    }
+
+    public func block(on wakeup: ThreadWakeup, until deadline: Instant?) -> ThreadWakeup.Outcome {
+        wakeup.waitInRealTime(untilMonotonic: deadline)
     }
 }
 

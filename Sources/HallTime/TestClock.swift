@@ -4,17 +4,26 @@ import Synchronization
 /// A clock that moves only when a test (or a benchmark) says so. Sleepers wake in deadline
 /// order as `advance` passes their deadlines, so timers run deterministically, with no
 /// real waiting.
+///
+/// Threads wait on it too, through `ThreadWakeup`: such a thread sleeps until it is
+/// signalled or `advance` passes its deadline, and a test waits with
+/// `waitForBlockedThreads` until the thread has done what it was woken for and is blocked
+/// again (a thread at rest), instead of polling its state.
 public final class TestClock: HallClock {
     private struct State {
         var now: Instant
         var wall: Date
         var sleepers: [(id: UInt64, deadline: Instant, continuation: CheckedContinuation<Void, any Error>)] = []
+        /// Threads blocked in a `ThreadWakeup` wait, in the order they blocked.
+        var blocked: [(ticket: UInt64, deadline: Instant?, wakeup: ThreadWakeup)] = []
         var nextID: UInt64 = 0
         /// Tasks waiting until this many tasks sleep on the clock.
         var sleeperWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private let state: Mutex<State>
+    /// Broadcast whenever `blocked` changes, for `waitForBlockedThreads`.
+    private let blockedChanged = ThreadCondition()
 
     /// - Parameters:
     ///   - start: the monotonic reading at the start (not zero, so that "never" differs from "at start").
@@ -27,16 +36,82 @@ public final class TestClock: HallClock {
 
     public func wallClock() -> Date { state.withLock { $0.wall } }
 
-    /// Moves both clocks forward and wakes every sleeper whose deadline has passed.
+    /// Moves both clocks forward and wakes every sleeper, task or thread, whose deadline
+    /// has passed. A woken thread is off the blocked list when this returns.
     public func advance(by duration: Duration) {
-        let woken = state.withLock { s -> [CheckedContinuation<Void, any Error>] in
+        let (woken, threads) = state.withLock { s -> ([CheckedContinuation<Void, any Error>], [(UInt64, ThreadWakeup)]) in
             s.now = s.now + duration
             s.wall = s.wall.addingTimeInterval(duration.seconds)
             let due = s.sleepers.filter { $0.deadline <= s.now }.sorted { $0.deadline < $1.deadline }
             s.sleepers.removeAll { $0.deadline <= s.now }
-            return due.map(\.continuation)
+            let now = s.now
+            let dueThreads = s.blocked.filter { $0.deadline.map { $0 <= now } ?? false }
+                .sorted { $0.deadline! < $1.deadline! }
+            s.blocked.removeAll { $0.deadline.map { $0 <= now } ?? false }
+            return (due.map(\.continuation), dueThreads.map { ($0.ticket, $0.wakeup) })
         }
         for continuation in woken { continuation.resume() }
+        for (ticket, wakeup) in threads { wakeup.deadlinePassed(ticket: ticket) }
+        if !threads.isEmpty { blockedThreadsChanged() }
+    }
+
+    /// Moves the clocks forward to `instant` (nothing when it is not later than now).
+    public func advance(to instant: Instant) {
+        let left = instant - now()
+        if left > .zero { advance(by: left) }
+    }
+
+    /// Sets the wall clock alone, as an NTP step or an operator would: the monotonic clock
+    /// does not move and nobody wakes.
+    public func setWallClock(to date: Date) {
+        state.withLock { $0.wall = date }
+    }
+
+    // MARK: - Threads
+
+    public func block(on wakeup: ThreadWakeup, until deadline: Instant?) -> ThreadWakeup.Outcome {
+        wakeup.waitOnTestClock(self, until: deadline)
+    }
+
+    /// How many threads are blocked on this clock now, waiting for a signal or a deadline.
+    public var blockedThreadCount: Int { state.withLock { $0.blocked.count } }
+
+    /// The deadlines of the blocked threads, in the order they blocked (nil: no deadline).
+    public var blockedThreadDeadlines: [Instant?] { state.withLock { $0.blocked.map(\.deadline) } }
+
+    /// Waits until at least `count` threads are blocked on this clock: a thread that was
+    /// signalled or whose deadline passed counts again only once it has done its work and
+    /// waits anew. `timeout` (real time) only keeps a broken test from hanging; false when
+    /// it ran out.
+    @discardableResult
+    public func waitForBlockedThreads(_ count: Int = 1, timeout: Duration = .seconds(60)) -> Bool {
+        let end = Instant.monotonicNow() + timeout
+        return blockedChanged.withLock {
+            while blockedThreadCount < count {
+                if !blockedChanged.wait(untilMonotonic: end) { return blockedThreadCount >= count }
+            }
+            return true
+        }
+    }
+
+    /// Puts a waiting thread on the list; nil when its deadline has already passed.
+    func register(_ wakeup: ThreadWakeup, until deadline: Instant?) -> UInt64? {
+        state.withLock { s -> UInt64? in
+            if let deadline, deadline <= s.now { return nil }
+            s.nextID += 1
+            s.blocked.append((s.nextID, deadline, wakeup))
+            return s.nextID
+        }
+    }
+
+    /// A blocked thread was signalled.
+    func unblock(_ ticket: UInt64) {
+        state.withLock { s in s.blocked.removeAll { $0.ticket == ticket } }
+        blockedThreadsChanged()
+    }
+
+    func blockedThreadsChanged() {
+        blockedChanged.withLock { blockedChanged.broadcast() }
     }
 
     /// How many tasks are sleeping on this clock.

@@ -1,9 +1,9 @@
-import Dispatch
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 import GRDB
+import HallTime
 import Logging
 import Synchronization
 
@@ -24,6 +24,12 @@ import Synchronization
 /// batch goes back in front and is retried after a backoff (the flush interval doubling
 /// to 5 s). Retention (older than `retentionDays`, beyond `maxRecords`, oldest first) runs
 /// on the same thread when the log opens and every `retentionInterval` after.
+///
+/// Every time the writer uses comes from `Configuration.clock`: the flush interval, the
+/// retry backoff, the wait for a locked database (`busyTimeout`), the retention schedule,
+/// the wall-clock time retention cuts off at, and the timeouts of `flush` and `close`. Its
+/// thread sleeps in a `ThreadWakeup` on that clock, so on a `TestClock` a test moves time
+/// itself and waits (`TestClock.waitForBlockedThreads`) until the writer is at rest again.
 public final class QueryLogWriter: Sendable {
     public struct Configuration: Sendable {
         public var path: String
@@ -36,13 +42,14 @@ public final class QueryLogWriter: Sendable {
         /// How long a write waits for a lock held by another connection before it counts
         /// as failed (and is retried).
         public var busyTimeout: Duration
-        /// The wall clock retention measures against (tests move it).
-        public var now: @Sendable () -> Date
+        /// Where every interval, deadline and timeout above is measured, and the wall clock
+        /// retention cuts off at (tests pass a `TestClock`).
+        public var clock: any HallClock
 
         public init(path: String, retentionDays: Int = 90, maxRecords: Int = 2_000_000,
                     flushInterval: Duration = .milliseconds(50), batchSize: Int = 256, bufferLimit: Int = 20_000,
                     retentionInterval: Duration = .seconds(3600), busyTimeout: Duration = .seconds(5),
-                    now: @escaping @Sendable () -> Date = { Date() }) {
+                    clock: any HallClock = SystemClock()) {
             self.path = path
             self.retentionDays = retentionDays
             self.maxRecords = maxRecords
@@ -51,7 +58,7 @@ public final class QueryLogWriter: Sendable {
             self.bufferLimit = bufferLimit
             self.retentionInterval = retentionInterval
             self.busyTimeout = busyTimeout
-            self.now = now
+            self.clock = clock
         }
     }
 
@@ -88,11 +95,15 @@ public final class QueryLogWriter: Sendable {
         /// Commit at once while a record up to this sequence waits (flush and close).
         var flushTarget: UInt64 = 0
         var closed = false
-        var waiters: [DispatchSemaphore] = []
+        /// The writer thread has stopped (after `close`).
+        var finished = false
+        /// Threads in `flush` or `close`, woken whenever the writer has committed, caught
+        /// up or finished.
+        var waiters: [ThreadWakeup] = []
         /// The writer thread, once it runs (its priority is raised from other threads).
         var writerThread: pthread_t?
-        /// Monotonic nanoseconds since when the oldest waiting record waits.
-        var waitingSince: UInt64 = 0
+        /// Since when (on the clock) the oldest waiting record waits.
+        var waitingSince = Instant.zero
         /// The writer runs at normal priority until it has caught up.
         var escalated = false
 
@@ -105,8 +116,9 @@ public final class QueryLogWriter: Sendable {
     public let configuration: Configuration
     public var path: String { configuration.path }
     private let state: Mutex<State>
-    private let wake = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
+    /// Where the writer thread sleeps: signalled when there is work (a first record, a full
+    /// batch, a flush, a close), else until its next deadline on the clock.
+    private let wake: ThreadWakeup
     private let database: DatabaseQueue
     private let normalize: @Sendable (String) -> String
     private let logger: Logger
@@ -124,9 +136,14 @@ public final class QueryLogWriter: Sendable {
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        database = try DatabaseQueue(path: configuration.path,
-                                     configuration: QueryLogSchema.writerConfiguration(busyTimeout: configuration.busyTimeout))
+        var databaseConfiguration = QueryLogSchema.writerConfiguration(busyTimeout: configuration.busyTimeout)
+        // The wait for a lock another connection holds, on the writer's clock rather than
+        // SQLite's own busy timeout (which sleeps in real time).
+        let busy = BusyWait(clock: configuration.clock, timeout: configuration.busyTimeout)
+        databaseConfiguration.busyMode = .callback { tries in busy.shouldRetry(tries: tries) }
+        database = try DatabaseQueue(path: configuration.path, configuration: databaseConfiguration)
         try QueryLogSchema.migrator.migrate(database)
+        wake = ThreadWakeup(clock: configuration.clock)
         state = Mutex(State(pending: PendingRecords(limit: configuration.bufferLimit)))
         let thread = Thread { [self] in run() }
         thread.name = "querylog-writer"
@@ -137,6 +154,7 @@ public final class QueryLogWriter: Sendable {
     /// question as received (the writer redacts and normalises it).
     public func record(_ record: QueryRecord) {
         let batchSize = configuration.batchSize
+        let now = configuration.clock.now()
         let wakeWriter = state.withLock { s -> Bool in
             guard !s.closed else {
                 s.counters.dropped += 1
@@ -146,9 +164,8 @@ public final class QueryLogWriter: Sendable {
             s.nextSequence += 1
             s.counters.recorded += 1
             s.counters.dropped += UInt64(s.pending.append(.init(sequence: sequence, record: record)))
-            let now = Self.monotonicNow()
             if s.pending.count == 1 { s.waitingSince = now }
-            if !s.escalated, now - s.waitingSince > escalateAfterNanoseconds { escalate(&s) }
+            if !s.escalated, now - s.waitingSince > escalateAfter { escalate(&s) }
             // The writer sleeps until a first record arrives, then until the batch is due.
             return s.pending.count == 1 || s.pending.count == batchSize
         }
@@ -163,23 +180,28 @@ public final class QueryLogWriter: Sendable {
         }
     }
 
+    /// Records the writer holds now: taken for the commit in progress.
+    var isWriting: Bool { state.withLock { $0.inFlight != nil } }
+
     /// Waits until everything recorded so far is committed (or dropped). False when the
-    /// timeout passed first (a stuck disk).
+    /// timeout (on the clock) passed first: a stuck disk.
     @discardableResult
     public func flush(timeout: Duration = .seconds(10)) -> Bool {
+        let deadline = configuration.clock.now() + timeout
         let target = state.withLock { s -> UInt64 in
             s.flushTarget = max(s.flushTarget, s.nextSequence - 1)
             escalate(&s)  // someone waits for it
             return s.nextSequence - 1
         }
         wake.signal()
-        return waitUntilSettled(target, deadline: .now() + timeout.dispatch)
+        return waitUntil(deadline) { $0.isSettled(target) }
     }
 
     /// Flushes, stops the writer thread and closes the database. Records arriving after
     /// this are dropped (and counted). False when the writer did not finish in time.
     @discardableResult
     public func close(timeout: Duration = .seconds(10)) -> Bool {
+        let deadline = configuration.clock.now() + timeout
         let wasClosed = state.withLock { s -> Bool in
             defer { s.closed = true; s.flushTarget = .max }
             escalate(&s)
@@ -187,7 +209,7 @@ public final class QueryLogWriter: Sendable {
         }
         wake.signal()
         guard !wasClosed else { return true }
-        guard finished.wait(timeout: .now() + timeout.dispatch) == .success else {
+        guard waitUntil(deadline, { $0.finished }) else {
             logger.error("query log: the writer did not finish within \(timeout); \(counters.pending) records not written")
             return false
         }
@@ -211,19 +233,21 @@ public final class QueryLogWriter: Sendable {
         }
     }
 
-    private func waitUntilSettled(_ target: UInt64, deadline: DispatchTime) -> Bool {
-        let signal = DispatchSemaphore(value: 0)
+    /// Blocks the calling thread until `done` holds for the writer's state, or until
+    /// `deadline` on the clock. False when the deadline came first.
+    private func waitUntil(_ deadline: Instant, _ done: (State) -> Bool) -> Bool {
+        let signal = ThreadWakeup(clock: configuration.clock)
         while true {
-            let settled = state.withLock { s -> Bool in
-                if s.isSettled(target) { return true }
+            let reached = state.withLock { s -> Bool in
+                if done(s) { return true }
                 s.waiters.append(signal)
                 return false
             }
-            if settled { return true }
-            if signal.wait(timeout: deadline) == .timedOut {
+            if reached { return true }
+            if signal.wait(until: deadline) == .deadlinePassed {
                 return state.withLock { s in
                     s.waiters.removeAll { $0 === signal }
-                    return s.isSettled(target)
+                    return done(s)
                 }
             }
         }
@@ -234,28 +258,31 @@ public final class QueryLogWriter: Sendable {
     private func run() {
         // The log is background work: SCHED_IDLE (Linux's "only when nothing else wants
         // this CPU"; pid 0 is the calling thread), so an event loop answering a device is
-        // never kept waiting behind it. When records wait past `escalateAfterNanoseconds`
+        // never kept waiting behind it. When records wait past `escalateAfter`
         // (a saturated CPU), or someone flushes or closes, it runs at normal priority
         // until it has caught up, so the crash-loss bound holds.
         Self.lowerOwnPriority()
         state.withLock { $0.writerThread = pthread_self() }
+        let clock = configuration.clock
         let interval = configuration.flushInterval
-        var batchDue: DispatchTime?
-        var nextPrune = DispatchTime.now()
-        var retryAt: DispatchTime?
+        var nextPrune = clock.now()
+        var retryAt: Instant?
         var backoff = interval
-        defer { finished.signal() }
+        defer {
+            state.withLock { $0.finished = true }
+            notifyWaiters()
+        }
         while true {
-            if DispatchTime.now() >= nextPrune {
+            if clock.now() >= nextPrune {
                 // Again at once while rows are due, in a minute after a failure.
                 nextPrune = switch prune() {
-                case .more: .now()
-                case .done: .now() + configuration.retentionInterval.dispatch
-                case .failed: .now() + min(configuration.retentionInterval, .seconds(60)).dispatch
+                case .more: clock.now()
+                case .done: clock.now() + configuration.retentionInterval
+                case .failed: clock.now() + min(configuration.retentionInterval, .seconds(60))
                 }
             }
-            let (count, closed, flushNow) = state.withLock { s in
-                (s.pending.count, s.closed, (s.pending.oldestSequence ?? .max) <= s.flushTarget)
+            let (count, closed, flushNow, waitingSince) = state.withLock { s in
+                (s.pending.count, s.closed, (s.pending.oldestSequence ?? .max) <= s.flushTarget, s.waitingSince)
             }
             if count == 0 {
                 notifyWaiters()
@@ -268,22 +295,21 @@ public final class QueryLogWriter: Sendable {
                         s.escalated = false
                     }
                 }
-                batchDue = nil
-                _ = wake.wait(timeout: nextPrune)
+                wake.wait(until: nextPrune)
                 continue
             }
-            let due = batchDue ?? .now() + interval.dispatch
-            batchDue = due
+            // Due once the oldest waiting record is a flush interval old.
+            let due = waitingSince + interval
             let urgent = closed || flushNow || count >= configuration.batchSize
-            if let retry = retryAt, .now() < retry, !closed {
-                _ = wake.wait(timeout: min(retry, nextPrune))
+            let now = clock.now()
+            if let retry = retryAt, now < retry, !closed {
+                wake.wait(until: min(retry, nextPrune))
                 continue
             }
-            if !urgent && .now() < due {
-                _ = wake.wait(timeout: min(due, nextPrune))
+            if !urgent && now < due {
+                wake.wait(until: min(due, nextPrune))
                 continue
             }
-            batchDue = nil
             if commitPending() {
                 retryAt = nil
                 backoff = interval
@@ -296,7 +322,7 @@ public final class QueryLogWriter: Sendable {
                 }
                 logger.error("query log: closing with \(lost) records that could not be written")
             } else {
-                retryAt = .now() + backoff.dispatch
+                retryAt = clock.now() + backoff
                 backoff = min(backoff * 2, .seconds(5))
             }
             notifyWaiters()
@@ -345,7 +371,7 @@ public final class QueryLogWriter: Sendable {
     /// One retention pass, at most 50,000 rows of each kind, so that commits go on between.
     private func prune() -> PruneResult {
         let limit = 50_000
-        let cutoff = configuration.now().addingTimeInterval(-Double(configuration.retentionDays) * 86_400)
+        let cutoff = configuration.clock.wallClock().addingTimeInterval(-Double(configuration.retentionDays) * 86_400)
         do {
             let deleted = try database.write { db in
                 try QueryLogSchema.prune(olderThan: cutoff, maxRecords: configuration.maxRecords, limit: limit, db)
@@ -377,10 +403,34 @@ public final class QueryLogWriter: Sendable {
     }
 }
 
-extension Duration {
-    /// For DispatchTime arithmetic, to the microsecond.
-    var dispatch: DispatchTimeInterval {
-        let (seconds, attoseconds) = components
-        return .microseconds(Int(clamping: seconds.multipliedReportingOverflow(by: 1_000_000).partialValue + attoseconds / 1_000_000_000_000))
+/// How a write waits for a lock another connection holds (SQLite's busy handler): like
+/// SQLite's own busy timeout, tries again after 1, 2, 5 … 100 ms until `timeout` has passed
+/// since the first try, then lets the write fail with SQLITE_BUSY (counted and retried by
+/// the writer). The waits are on the writer's clock.
+final class BusyWait: Sendable {
+    static let delays: [Duration] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100].map { .milliseconds($0) }
+
+    let clock: any HallClock
+    let timeout: Duration
+    /// When the current wait for the lock began. One connection, one statement at a time.
+    private let since = Mutex(Instant.zero)
+    /// Never signalled: the handler sleeps on it until its deadline.
+    private let pause: ThreadWakeup
+
+    init(clock: any HallClock, timeout: Duration) {
+        self.clock = clock
+        self.timeout = timeout
+        pause = ThreadWakeup(clock: clock)
+    }
+
+    /// SQLite calls this with `tries` 0, 1, 2… while the lock is held; false gives up.
+    func shouldRetry(tries: Int) -> Bool {
+        let now = clock.now()
+        if tries == 0 { since.withLock { $0 = now } }
+        let waited = now - since.withLock { $0 }
+        guard waited < timeout else { return false }
+        let delay = min(Self.delays[min(tries, Self.delays.count - 1)], timeout - waited)
+        pause.wait(until: now + delay)
+        return true
     }
 }

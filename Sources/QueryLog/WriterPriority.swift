@@ -9,22 +9,13 @@ import Glibc
 extension QueryLogWriter {
     /// Records waiting longer than this mean the idle-priority writer is not getting the
     /// CPU: it then runs at normal priority until it has caught up.
-    var escalateAfterNanoseconds: UInt64 {
-        let (seconds, attoseconds) = (configuration.flushInterval * 4).components
-        return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
-    }
+    var escalateAfter: Duration { configuration.flushInterval * 4 }
 
     /// Raises the writer to normal priority (from whichever thread sees it fall behind).
     func escalate(_ s: inout State) {
         guard !s.escalated, let thread = s.writerThread else { return }
         var normal = sched_param(sched_priority: 0)
         if pthread_setschedparam(thread, Self.schedOther, &normal) == 0 { s.escalated = true }
-    }
-
-    static func monotonicNow() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
     /// SCHED_OTHER and SCHED_IDLE from <sched.h> (SCHED_IDLE is a _GNU_SOURCE macro Swift

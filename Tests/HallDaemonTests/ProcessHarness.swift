@@ -1,13 +1,47 @@
 import Foundation
 import HallTestFixtures
+import HallTime
 import Synchronization
 import XCTest
 
-/// Output gathered from a child's pipes on Foundation's reader threads.
+/// Output gathered from a child's pipes by reader threads. Every append (and the end of
+/// each pipe) wakes the thread waiting in `waitFor`.
 final class OutputBuffer: Sendable {
-    private let data = Mutex(Data())
-    func append(_ more: Data) { data.withLock { $0.append(more) } }
-    var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
+    private struct State {
+        var data = Data()
+        /// Pipes not at end of file yet.
+        var open: Int
+    }
+
+    private let state: Mutex<State>
+    private let changed = ThreadWakeup()
+
+    init(pipes: Int) { state = Mutex(State(open: pipes)) }
+
+    func append(_ more: Data) {
+        state.withLock { $0.data.append(more) }
+        changed.signal()
+    }
+
+    /// One of the pipes reached its end: the child closed it (exited).
+    func ended() {
+        state.withLock { $0.open -= 1 }
+        changed.signal()
+    }
+
+    var text: String { state.withLock { String(decoding: $0.data, as: UTF8.self) } }
+
+    /// Waits until `done` holds for the output, or until every pipe has ended without it,
+    /// or until `timeout` (a guard against a hung child, not a measure of speed).
+    func waitFor(timeout: Duration, _ done: (String) -> Bool) -> Bool {
+        let deadline = changed.clock.now() + timeout
+        while true {
+            let (text, open) = state.withLock { (String(decoding: $0.data, as: UTF8.self), $0.open) }
+            if done(text) { return true }
+            if open == 0 { return false }
+            if changed.wait(until: deadline) == .deadlinePassed { return done(self.text) }
+        }
+    }
 }
 
 /// Starts the project's binaries and helper programs (socat) as child processes, for the
@@ -16,7 +50,7 @@ final class ChildProcess {
     let process = Process()
     private let output = Pipe()
     private let errors = Pipe()
-    private let collected = OutputBuffer()
+    private let collected = OutputBuffer(pipes: 2)
 
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
@@ -30,31 +64,47 @@ final class ChildProcess {
         process.environment = env
         process.standardOutput = output
         process.standardError = errors
-        let collected = collected
-        output.fileHandleForReading.readabilityHandler = { collected.append($0.availableData) }
-        errors.fileHandleForReading.readabilityHandler = { collected.append($0.availableData) }
         try process.run()
+        // A reader thread per pipe, blocking in read(2) until the child writes or closes
+        // it: every piece of output is an event, and so is the end of file (Foundation's
+        // readabilityHandler sometimes misses the end of file).
+        for pipe in [output, errors] {
+            let handle = pipe.fileHandleForReading, collected = collected
+            Thread.detachNewThread {
+                var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+                while true {
+                    let n = read(handle.fileDescriptor, &buffer, buffer.count)
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else { break }
+                    collected.append(Data(buffer[0..<n]))
+                }
+                collected.ended()
+            }
+        }
     }
 
     /// Everything printed so far, stdout and stderr interleaved.
     var text: String { collected.text }
 
-    /// Waits (bounded) until the output contains `needle`.
-    func waitFor(_ needle: String, timeout: Double = 10) -> Bool {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
-            if text.contains(needle) { return true }
-            if !process.isRunning { return text.contains(needle) }
-            usleep(5000)
-        }
-        return false
+    /// Waits until the output contains `needle` (at least `occurrences` times): woken by
+    /// each piece of output, not polling. False when the child closed its output without
+    /// printing it, or after `timeout` (a guard against a hung child).
+    func waitFor(_ needle: String, occurrences: Int = 1, timeout: Double = 10) -> Bool {
+        collected.waitFor(timeout: .seconds(timeout)) { $0.components(separatedBy: needle).count > occurrences }
+    }
+
+    /// Waits until the child has exited and its output is all read (both pipes at end of
+    /// file; `timeout` guards against a hung child); its exit status.
+    func waitUntilExit(timeout: Double = 30) -> Int32 {
+        _ = collected.waitFor(timeout: .seconds(timeout)) { _ in false }
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 
     func stop(_ signal: Int32 = SIGTERM) {
         if process.isRunning { kill(process.processIdentifier, signal) }
-        process.waitUntilExit()
-        output.fileHandleForReading.readabilityHandler = nil
-        errors.fileHandleForReading.readabilityHandler = nil
+        // Its last words, up to the end of both pipes.
+        _ = waitUntilExit(timeout: 5)
     }
 
     deinit { stop(SIGKILL) }

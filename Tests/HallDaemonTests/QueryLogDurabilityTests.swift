@@ -9,10 +9,10 @@ import StatusProtocol
 import XCTest
 
 /// The query log for real: the built halld answers a robot over TCP and logs every
-/// answer; once its status says the answers are committed, it is killed with SIGKILL
-/// (no flush, no close), and every one of them is in the SQLite file.
+/// answer; once it says the answers are committed (the status command `flush`), it is
+/// killed with SIGKILL (no close), and every one of them is in the SQLite file.
 final class QueryLogDurabilityTests: XCTestCase {
-    struct Reply: Decodable { struct Status: Decodable { var queryLog: DaemonStatus.QueryLog? }; var result: Status? }
+    struct Reply: Decodable { var ok: Bool; var result: StatusResults.Flush?; var error: String? }
 
     func testEveryCommittedAnswerSurvivesKillDashNine() throws {
         // Short: a Unix socket path must fit in 108 bytes.
@@ -64,18 +64,14 @@ final class QueryLogDurabilityTests: XCTestCase {
         }
         XCTAssertEqual(asked.count, 80)
 
-        // Wait (bounded) until halld says all of them are committed, then kill it hard.
-        let deadline = Date().addingTimeInterval(10)
-        var log: DaemonStatus.QueryLog?
-        repeat {
-            let connection = try StatusConnection(path: socket, timeoutSeconds: 5)
-            let raw = try connection.request(StatusRequest(.status))
-            log = try StatusWire.decoder().decode(Reply.self, from: Data(raw)).result?.queryLog
-            if let log, log.committed >= UInt64(asked.count) { break }
-            usleep(10_000)
-        } while Date() < deadline
-        let status = try XCTUnwrap(log, "no query_log in the status")
+        // Every answer was received, so it was recorded before this request: halld replies
+        // once all of them are committed. Then kill it hard.
+        let connection = try StatusConnection(path: socket, timeoutSeconds: 30)
+        let reply = try StatusWire.decoder().decode(Reply.self, from: Data(try connection.request(StatusRequest(.flush))))
+        XCTAssertTrue(reply.ok, reply.error ?? "")
+        let status = try XCTUnwrap(reply.result?.queryLog, "no query_log in the flush reply")
         XCTAssertEqual(status.path, logPath)
+        XCTAssertEqual(status.recorded, UInt64(asked.count))
         XCTAssertGreaterThanOrEqual(status.committed, UInt64(asked.count), "\(status)")
         XCTAssertEqual(status.dropped, 0)
         XCTAssertEqual(status.failedWrites, 0)

@@ -25,11 +25,9 @@ final class SerialLinkTests: XCTestCase {
     func startSocat() throws -> ChildProcess {
         let a = directory.appendingPathComponent("ttyHALL"), b = directory.appendingPathComponent("ttyDEV")
         let socat = try ChildProcess(Binaries.which("socat")!, ["-d", "-d", "pty,raw,echo=0,link=\(a.path)", "pty,raw,echo=0,ignoreeof,link=\(b.path)"])
-        let end = Date().addingTimeInterval(5)
-        while !(FileManager.default.fileExists(atPath: a.path) && FileManager.default.fileExists(atPath: b.path)) {
-            guard Date() < end else { throw XCTSkip("socat did not create the pty pair") }
-            usleep(5000)
-        }
+        // With -d -d socat says when both ends are open (and linked): it starts moving data.
+        guard socat.waitFor("starting data transfer loop") else { throw XCTSkip("socat did not create the pty pair: \(socat.text)") }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: a.path) && FileManager.default.fileExists(atPath: b.path), socat.text)
         return socat
     }
 
@@ -38,9 +36,8 @@ final class SerialLinkTests: XCTestCase {
                                    ["robot", "--id", "robot-north", "--key", "text:serial-test-key-0123456789",
                                     "--serial", portName(directory.appendingPathComponent("ttyDEV")), "--ask", question],
                                    environment: ["LD_PRELOAD": shim])
-        run.process.waitUntilExit()
-        _ = run.waitFor("\n", timeout: 1)
-        return (run.process.terminationStatus, run.text)
+        let status = run.waitUntilExit()
+        return (status, run.text)
     }
 
     func testAQuestionOverSerialAndRecoveryAfterThePlugIsPulled() throws {
@@ -74,9 +71,8 @@ final class SerialLinkTests: XCTestCase {
         // Plug it back in: halld reopens the same name by itself.
         socat = try startSocat()
         defer { socat.stop() }
-        let end = Date().addingTimeInterval(10)
-        while halld.text.components(separatedBy: "open, 115200 8N1").count < 3 && Date() < end { usleep(10_000) }
-        XCTAssertEqual(halld.text.components(separatedBy: "open, 115200 8N1").count, 3, halld.text)
+        XCTAssertTrue(halld.waitFor("open, 115200 8N1", occurrences: 2), halld.text)
+        XCTAssertEqual(halld.text.components(separatedBy: "open, 115200 8N1").count - 1, 2, "opened once more, not again and again: \(halld.text)")
         let (again, answer) = try ask("厕所在哪")
         XCTAssertEqual(again, 0, answer)
         XCTAssertTrue(answer.contains("route restroom"), answer)

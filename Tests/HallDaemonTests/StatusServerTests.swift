@@ -46,15 +46,28 @@ final class StatusServerTests: XCTestCase {
     }
 
     func testPipelinedRequestsAreAnsweredInOrder() async throws {
-        // The slow reload comes first: the version asked after it must still come after.
-        let provider = FakeStatusProvider(reloadDelay: .milliseconds(150))
+        // The reload comes first and waits at a gate until the test opens it: the requests
+        // sent after it must still be answered after it.
+        let gate = Gate()
+        let provider = FakeStatusProvider(reloadGate: gate)
         try await withServer(provider, adminUIDs: [getuid()]) { h in
             let requests = [
                 #"{"command":"reload"}"#, #"{"command":"version"}"#, "not json", #"{"command":"shutdown"}"#,
                 "", #"{"command":"recall","robot":"robot-south"}"#, #"{"command":"recall"}"#, #"{"command":"errors"}"#,
                 #"{"command":"audio-test","place":"north-door"}"#,
             ]
-            let replies = try await h.exchange(Array((requests.joined(separator: "\n") + "\r\n").utf8), replies: 8)
+            let path = h.path, bytes = Array((requests.joined(separator: "\n") + "\r\n").utf8)
+            async let exchanged = StatusHarness.exchange(path: path, bytes, replies: 8)
+            await gate.arrivals(1)
+            // The reload is running. Meanwhile the server serves other connections (a
+            // whole round trip), but nothing sent after the reload on its connection runs.
+            let other = try? await h.ask(StatusRequest(.version))
+            let duringReload = provider.recorded
+            gate.open()
+            let replies = try await exchanged
+            XCTAssertEqual(try h.reply(StatusResults.Version.self, other ?? "").result?.pid, 4242, "another connection is answered during the reload")
+            XCTAssertEqual(duringReload, ["reload"], "what came after the reload waited for it")
+            XCTAssertEqual(provider.overlapping.withLock { $0 }, [], "no request ran while the reload ran")
             XCTAssertEqual(replies.count, 8, "the blank line gets no reply, every other line one")
             XCTAssertEqual(try h.reply(StatusResults.Version.self, replies[1]).result?.version, "0.3.0")
             XCTAssertEqual(try h.reply(DaemonStatus.Reload.self, replies[0]).result, FakeStatusProvider.applied)
@@ -172,7 +185,7 @@ final class StatusServerTests: XCTestCase {
         }
     }
 
-    func testConnectionLimitIdleTimeoutAndStop() async throws {
+    func testConnectionLimitAndIdleTimeout() async throws {
         let harness = try StatusHarness()
         try await harness.start { $0.maxConnections = 2; $0.idleTimeout = .milliseconds(400) }
         let path = harness.path
@@ -191,15 +204,24 @@ final class StatusServerTests: XCTestCase {
             return seen
         }
         XCTAssertEqual(outcome, [#"{"error":"too many connections (at most 2)","ok":false}"#, "closed", "idle closed", "accepted"])
+        await harness.stop()
+    }
 
-        // stop() closes what is open and removes the socket file.
-        let open = try await harness.blocking { ConnectionBox(try StatusConnection(path: path, timeoutSeconds: 5)) }
+    /// stop() closes what is open, rather than waiting for it to go idle, and removes the
+    /// socket file.
+    func testStopClosesOpenConnectionsAndRemovesTheSocket() async throws {
+        let harness = try StatusHarness()
+        // Idle for an hour before halld would close it itself: only stop() can, here.
+        try await harness.start { $0.idleTimeout = .hours(1) }
+        let path = harness.path
+        // The read's timeout only keeps the test from hanging when stop() does not close it.
+        let open = try await harness.blocking { ConnectionBox(try StatusConnection(path: path, timeoutSeconds: 60)) }
         _ = try await harness.blocking { try open.connection.request(StatusRequest(.version)) }
-        let started = ContinuousClock.now
-        await harness.server?.stop()
-        XCTAssertLessThan(ContinuousClock.now - started, .seconds(2))
+        let server = try XCTUnwrap(harness.server)
+        let stopping = Task { await server.stop() }
         let after = try await harness.blocking { try open.connection.readLine() }
-        XCTAssertNil(after)
+        XCTAssertNil(after, "stop() closed the open connection")
+        await stopping.value
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
         await harness.stop()
     }

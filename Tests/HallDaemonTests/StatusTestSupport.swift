@@ -6,42 +6,103 @@ import StatusProtocol
 import Synchronization
 import XCTest
 
+/// A gate a task waits at until the test opens it, and an event for the test that a task
+/// has arrived there.
+final class Gate: Sendable {
+    private struct State {
+        var open = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+        var arrivals = 0
+        var arrivalWatchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    private let state = Mutex(State())
+
+    var isOpen: Bool { state.withLock { $0.open } }
+
+    /// Waits until the gate is open (at once when it is).
+    func pass() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let (resume, arrived) = state.withLock { s -> (Bool, [CheckedContinuation<Void, Never>]) in
+                s.arrivals += 1
+                let arrived = s.arrivalWatchers.filter { $0.count <= s.arrivals }.map(\.continuation)
+                s.arrivalWatchers.removeAll { $0.count <= s.arrivals }
+                if !s.open { s.waiting.append(continuation) }
+                return (s.open, arrived)
+            }
+            for watcher in arrived { watcher.resume() }
+            if resume { continuation.resume() }
+        }
+    }
+
+    /// Returns once `count` tasks have come to the gate (passed or waiting).
+    func arrivals(_ count: Int = 1) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { s -> Bool in
+                if s.arrivals >= count { return true }
+                s.arrivalWatchers.append((count, continuation))
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let waiting = state.withLock { s in
+            s.open = true
+            defer { s.waiting = [] }
+            return s.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+}
+
 /// A StatusProvider with a fixed status and recorded admin calls, so the socket can be
 /// tested without a hall or devices.
 final class FakeStatusProvider: StatusProvider {
     let calls = Mutex<[String]>([])
     let reloadResult: DaemonStatus.Reload
-    /// How long a reload takes: lets a test show that replies keep request order even
-    /// when an earlier request is the slow one.
-    let reloadDelay: Duration
+    /// Where a reload waits until the test opens it (none: it returns at once): lets a
+    /// test show that replies keep request order while an earlier request still runs.
+    let reloadGate: Gate?
+    private let reloadsRunning = Mutex(0)
+    /// Calls that came while a reload was still running.
+    let overlapping = Mutex<[String]>([])
 
-    init(reloadResult: DaemonStatus.Reload = FakeStatusProvider.applied, reloadDelay: Duration = .zero) {
+    init(reloadResult: DaemonStatus.Reload = FakeStatusProvider.applied, reloadGate: Gate? = nil) {
         self.reloadResult = reloadResult
-        self.reloadDelay = reloadDelay
+        self.reloadGate = reloadGate
     }
 
     var recorded: [String] { calls.withLock { $0 } }
 
+    private func called(_ call: String) {
+        calls.withLock { $0.append(call) }
+        if reloadsRunning.withLock({ $0 }) > 0 { overlapping.withLock { $0.append(call) } }
+    }
+
     func status() -> DaemonStatus { Self.sample }
 
     func reload() async -> DaemonStatus.Reload {
-        calls.withLock { $0.append("reload") }
-        if reloadDelay > .zero { try? await Task.sleep(for: reloadDelay) }
+        called("reload")
+        reloadsRunning.withLock { $0 += 1 }
+        await reloadGate?.pass()
+        reloadsRunning.withLock { $0 -= 1 }
         return reloadResult
     }
 
     func recall(robot: String) -> Bool {
-        calls.withLock { $0.append("recall \(robot)") }
+        called("recall \(robot)")
         return robot == "robot-north"
     }
 
     func audioTest(place: String) async -> String {
-        calls.withLock { $0.append("audio-test \(place)") }
+        called("audio-test \(place)")
         return "played the greeting on hall-north (north-door)"
     }
 
     func flushQueryLog() async -> DaemonStatus.QueryLog? {
-        calls.withLock { $0.append("flush") }
+        called("flush")
         return Self.sample.queryLog
     }
 
@@ -134,6 +195,10 @@ final class StatusHarness {
     /// Blocking socket work runs on a thread of its own: on the cooperative pool it could
     /// starve the server's connection tasks on a small machine.
     func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await Self.blocking(body)
+    }
+
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
         }
@@ -141,8 +206,11 @@ final class StatusHarness {
 
     /// Sends `lines` in one write and reads `count` reply lines (fewer if halld closes).
     func exchange(_ bytes: [UInt8], replies count: Int) async throws -> [String] {
-        let path = path
-        return try await blocking {
+        try await Self.exchange(path: path, bytes, replies: count)
+    }
+
+    static func exchange(path: String, _ bytes: [UInt8], replies count: Int) async throws -> [String] {
+        try await blocking {
             let connection = try StatusConnection(path: path, timeoutSeconds: 10)
             try connection.send(bytes)
             var replies: [String] = []

@@ -1,5 +1,6 @@
 import Foundation
 import HallAnswers
+import HallTime
 import QueryLog
 
 /// A generated week of questions in the built-in hall, with known counts: what the report
@@ -91,7 +92,7 @@ struct GeneratedWeek {
     /// Writes the week to a log file through the writer, as halld would.
     static func write(to path: String) throws {
         let hall = try Hall.builtIn()
-        let writer = try QueryLogWriter(configuration: .init(path: path, now: { now }), normalize: { hall.matcher.normalize($0) })
+        let writer = try QueryLogWriter(configuration: .init(path: path, clock: TestClock(wall: now)), normalize: { hall.matcher.normalize($0) })
         for r in try records() { writer.record(r) }
         guard writer.close(), writer.counters.committed == writer.counters.recorded else {
             throw CocoaError(.fileWriteUnknown)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallAnswers
+import HallTime
 @testable import QueryLog
 import Synchronization
 import XCTest
@@ -20,30 +21,36 @@ final class WriterTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// The writer's clock: time moves only when a test says so.
+    var clock: TestClock!
+
+    override func setUp() {
+        clock = TestClock()
+    }
+
     func writer(_ configure: (inout QueryLogWriter.Configuration) -> Void = { _ in },
                 normalize: @escaping @Sendable (String) -> String = { $0 }) throws -> QueryLogWriter {
-        var configuration = QueryLogWriter.Configuration(path: path)
+        var configuration = QueryLogWriter.Configuration(path: path, clock: clock)
         configure(&configuration)
         return try QueryLogWriter(configuration: configuration, normalize: normalize)
     }
 
-    func record(_ text: String, at time: Date = Date(), device: String = "robot-north") -> QueryRecord {
-        QueryRecord(time: time, device: device, place: device, text: text, outcome: .fallback, rule: "nothing matched")
+    func record(_ text: String, at time: Date? = nil, device: String = "robot-north") -> QueryRecord {
+        QueryRecord(time: time ?? clock.wallClock(), device: device, place: device, text: text, outcome: .fallback, rule: "nothing matched")
     }
 
     func storedTexts() throws -> [String] {
         try QueryLogReader.records(path: path, since: nil).map(\.text)
     }
 
-    /// Polls `condition` until it holds or `seconds` pass.
-    func eventually(_ seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if try condition() { return true }
-            usleep(2000)
-        }
-        return try condition()
+    /// Waits until the writer thread has done what it was woken for and sleeps on the clock
+    /// again: whatever it was going to do at this time on the clock, it has done.
+    func atRest(file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertTrue(clock.waitForBlockedThreads(1), "the writer never went back to sleep", file: file, line: line)
     }
+
+    /// Where the resting writer will wake next, on its own.
+    var writerDeadline: Instant? { clock.blockedThreadDeadlines.first ?? nil }
 
     func testWALAndSynchronousFull() throws {
         let log = try writer()
@@ -57,53 +64,76 @@ final class WriterTests: XCTestCase {
         // A long interval: only a full batch, or a flush, may commit.
         let log = try writer { $0.flushInterval = .seconds(30); $0.batchSize = 10 }
         defer { log.close() }
+        atRest()
         for i in 1...10 { log.record(record("q\(i)")) }
-        XCTAssertTrue(eventually { log.counters.committed == 10 }, "\(log.counters)")
+        atRest()
+        // No time has passed on the clock: the full batch went at once.
+        XCTAssertEqual(log.counters.committed, 10, "\(log.counters)")
         XCTAssertEqual(log.counters.batches, 1)
+
+        let recordedAt = clock.now()
         for i in 11...13 { log.record(record("q\(i)")) }
-        usleep(200_000)
+        atRest()
         XCTAssertEqual(log.counters.committed, 10, "a part batch waits for its interval")
         XCTAssertEqual(log.counters.pending, 3)
+        XCTAssertEqual(writerDeadline, recordedAt + .seconds(30), "due a flush interval after the oldest waiting record")
+        clock.advance(by: .seconds(30) - .nanoseconds(1))
+        atRest()
+        XCTAssertEqual(log.counters.committed, 10, "not due yet")
+        clock.advance(by: .nanoseconds(1))
+        atRest()
+        XCTAssertEqual(log.counters.committed, 13, "due")
+
+        // A flush commits at once, without the clock moving.
+        log.record(record("q14"))
         XCTAssertTrue(log.flush(timeout: .seconds(5)))
         let c = log.counters
-        XCTAssertEqual([c.recorded, c.committed, c.batches, c.lastCommittedSequence, c.dropped, c.failedWrites], [13, 13, 2, 13, 0, 0])
-        XCTAssertEqual(try storedTexts(), (1...13).map { "q\($0)" })
+        XCTAssertEqual([c.recorded, c.committed, c.batches, c.lastCommittedSequence, c.dropped, c.failedWrites], [14, 14, 3, 14, 0, 0])
+        XCTAssertEqual(try storedTexts(), (1...14).map { "q\($0)" })
     }
 
-    func testAPartBatchIsCommittedWithinTheFlushInterval() throws {
+    func testAPartBatchIsCommittedWhenItsFlushIntervalHasPassed() throws {
         let log = try writer { $0.flushInterval = .milliseconds(50) }
         defer { log.close() }
-        let started = Date()
+        atRest()
         log.record(record("厕所在哪"))
-        XCTAssertTrue(eventually { log.counters.committed == 1 })
-        // 50 ms plus an fsync; generous for a loaded 2-core machine.
-        XCTAssertLessThan(Date().timeIntervalSince(started), 2)
-        // Many records in a burst go in few transactions (group commit).
+        atRest()
+        XCTAssertEqual(log.counters.committed, 0)
+        clock.advance(by: .milliseconds(50) - .nanoseconds(1))
+        atRest()
+        XCTAssertEqual(log.counters.committed, 0, "not due yet")
+        clock.advance(by: .nanoseconds(1))
+        atRest()
+        XCTAssertEqual(log.counters.committed, 1, "due: the oldest record is a flush interval old")
+        XCTAssertEqual(log.counters.batches, 1)
+
+        // Many records in a burst go in few transactions (group commit): with the clock
+        // standing still only full batches (256) commit, and the flush takes the rest.
         for i in 0..<1000 { log.record(record("q\(i)")) }
         XCTAssertTrue(log.flush())
         XCTAssertEqual(log.counters.committed, 1001)
-        XCTAssertLessThanOrEqual(log.counters.batches, 1 + 1000 / 256 + 2, "\(log.counters)")
+        XCTAssertLessThanOrEqual(log.counters.batches, 1 + 1000 / 256 + 1, "\(log.counters)")
     }
 
-    /// A stuck disk (another connection holds the write lock): record() stays fast, the
-    /// buffer stays bounded, the oldest are dropped and counted, the newest are written
-    /// once the disk comes back, and failed writes are counted and retried.
+    /// A stuck disk (another connection holds the write lock): record() returns while the
+    /// writer is stuck inside a write, the buffer stays bounded, the oldest are dropped and
+    /// counted, failed writes are counted and retried with a doubling backoff, and the
+    /// newest are written once the disk comes back.
     func testAStuckDiskDropsTheOldestAndNeverBlocksTheCaller() throws {
         let log = try writer { $0.bufferLimit = 100; $0.busyTimeout = .milliseconds(100); $0.flushInterval = .milliseconds(20) }
         defer { log.close() }
-        // The blocker waits its turn for the lock (the writer may be in its first retention
-        // pass); a failure to take it fails the test instead of hanging it.
+        atRest()  // the retention pass at open is done: the database is free
         var blockerConfiguration = Configuration()
-        blockerConfiguration.busyMode = .timeout(20)
+        blockerConfiguration.busyMode = .immediateError
         let blocker = try DatabaseQueue(path: path, configuration: blockerConfiguration)
-        let locked = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), released = DispatchSemaphore(value: 0)
+        let locked = ThreadWakeup(), release = ThreadWakeup(), released = ThreadWakeup()
         let lockFailure = Mutex<String?>(nil)
         Thread.detachNewThread {
             do {
                 try blocker.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
                         locked.signal()
-                        release.wait()
+                        release.wait(until: nil)
                         return .commit
                     }
                 }
@@ -113,39 +143,72 @@ final class WriterTests: XCTestCase {
             }
             released.signal()
         }
-        XCTAssertEqual(locked.wait(timeout: .now() + 30), .success, "the blocker never got the lock")
+        XCTAssertEqual(locked.wait(for: .seconds(60)), .signalled, "the blocker never got the lock")
         if let failure = lockFailure.withLock({ $0 }) { return XCTFail("the blocker could not take the lock: \(failure)") }
 
-        let clock = ContinuousClock()
-        var slowest = Duration.zero
-        for i in 1...20_000 {
-            let t = clock.now
-            log.record(record("q\(i)"))
-            slowest = max(slowest, clock.now - t)
-            if i == 250 { usleep(300_000) }  // let the writer fail against the lock a few times
+        // One record, due after the flush interval: the writer takes it and waits for the lock.
+        log.record(record("q1"))
+        atRest()
+        clock.advance(by: .milliseconds(20))
+        atRest()
+        XCTAssertTrue(log.isWriting, "the writer sleeps inside its write, waiting for the lock")
+        XCTAssertEqual(log.counters.failedWrites, 0)
+        let stuckSince = clock.now()
+
+        // Meanwhile the answer path goes on. Were record() to wait for the disk, it would
+        // wait for ever: the writer stays stuck until the clock moves. (The guard only
+        // turns that hang into a failure.)
+        let records = (2...20_001).map { record("q\($0)") }
+        let recorded = ThreadWakeup()
+        Thread.detachNewThread {
+            for r in records { log.record(r) }
+            recorded.signal()
         }
-        XCTAssertLessThan(slowest, .milliseconds(50), "record() must never wait for the disk")
+        guard recorded.wait(for: .seconds(60)) == .signalled else {
+            XCTFail("record() waited while the writer was stuck in a write")
+            release.signal()
+            clock.advance(by: .seconds(3600))
+            return
+        }
+        XCTAssertTrue(log.isWriting, "still inside the same write")
+        XCTAssertEqual(clock.blockedThreadCount, 1)
         let stuck = log.counters
-        XCTAssertLessThanOrEqual(stuck.pending, 100 + 100, "bounded: the buffer plus one batch in flight")
-        XCTAssertGreaterThan(stuck.dropped, 19_000)
-        // The writer runs at idle priority: on a busy machine its first try may come late.
-        XCTAssertTrue(eventually(10) { log.counters.failedWrites >= 1 }, "\(log.counters)")
+        XCTAssertEqual(stuck.pending, 100 + 1, "bounded: the buffer plus the record in flight")
+        XCTAssertEqual(stuck.dropped, 20_001 - 101, "the oldest waiting went")
+        XCTAssertEqual([stuck.committed, stuck.failedWrites], [0, 0])
+
+        // The lock stays held past the busy timeout: the write fails, is counted, and is
+        // tried again after the flush interval, then after twice that.
+        clock.advance(by: .milliseconds(100))
+        atRest()
+        XCTAssertEqual(log.counters.failedWrites, 1, "\(log.counters)")
+        XCTAssertFalse(log.isWriting)
+        XCTAssertEqual(writerDeadline, stuckSince + .milliseconds(100) + .milliseconds(20), "retried after the flush interval")
+        clock.advance(by: .milliseconds(20))
+        atRest()
+        XCTAssertTrue(log.isWriting, "retrying")
+        clock.advance(by: .milliseconds(100))
+        atRest()
+        XCTAssertEqual(log.counters.failedWrites, 2, "\(log.counters)")
+        XCTAssertEqual(writerDeadline, clock.now() + .milliseconds(40), "the backoff doubles")
 
         release.signal()
-        released.wait()
-        XCTAssertTrue(log.flush(timeout: .seconds(10)), "\(log.counters)")
+        XCTAssertEqual(released.wait(for: .seconds(60)), .signalled, "the blocker never let go")
+        clock.advance(by: .milliseconds(40))
+        atRest()
+        XCTAssertTrue(log.flush(timeout: .zero), "everything is committed once the disk is back")
         let c = log.counters
-        XCTAssertEqual(c.recorded, 20_000)
-        XCTAssertEqual(c.committed + c.dropped, 20_000, "\(c)")
-        XCTAssertEqual(c.lastCommittedSequence, 20_000)
-        let texts = try storedTexts()
-        XCTAssertEqual(UInt64(texts.count), c.committed)
+        XCTAssertEqual(c.recorded, 20_001)
+        XCTAssertEqual(c.failedWrites, 2)
+        XCTAssertEqual(c.committed, 100, "\(c)")
+        XCTAssertEqual(c.committed + c.dropped, 20_001, "\(c)")
+        XCTAssertEqual(c.lastCommittedSequence, 20_001)
         // The newest were kept; what went were the oldest.
-        XCTAssertEqual(Array(texts.suffix(100)), (19_901...20_000).map { "q\($0)" })
+        XCTAssertEqual(try storedTexts(), (19_902...20_001).map { "q\($0)" })
     }
 
     func testRetentionAtOpenDeletesOldRowsAndKeepsAtMostMaxRecords() throws {
-        let now = Date()
+        let now = clock.wallClock()
         var log = try writer()
         for day in [120, 100, 91] { log.record(record("old \(day)", at: now.addingTimeInterval(-Double(day) * 86_400))) }
         for i in 1...25 { log.record(record("new \(i)", at: now.addingTimeInterval(-Double(30 - i) * 3600))) }
@@ -154,28 +217,45 @@ final class WriterTests: XCTestCase {
 
         // Reopen with the defaults (90 days): the three old ones go at open.
         log = try writer()
-        XCTAssertTrue(eventually { log.counters.retentionPasses >= 1 })
+        atRest()
+        XCTAssertEqual(log.counters.retentionPasses, 1)
         XCTAssertEqual(log.counters.pruned, 3)
         XCTAssertTrue(log.close())
         XCTAssertEqual(try storedTexts(), (1...25).map { "new \($0)" })
 
         // At most 10 records: the oldest go first.
         log = try writer { $0.maxRecords = 10 }
-        XCTAssertTrue(eventually { log.counters.retentionPasses >= 1 })
+        atRest()
+        XCTAssertEqual(log.counters.retentionPasses, 1)
         XCTAssertTrue(log.close())
         XCTAssertEqual(try storedTexts(), (16...25).map { "new \($0)" })
     }
 
-    func testRetentionRunsPeriodically() throws {
-        let clock = Mutex(Date())
-        let log = try writer { $0.retentionInterval = .milliseconds(50); $0.now = { clock.withLock { $0 } } }
+    func testRetentionRunsOnItsScheduleAgainstTheWallClock() throws {
+        let log = try writer { $0.retentionInterval = .seconds(3600) }
         defer { log.close() }
+        atRest()
+        let opened = clock.now()
+        XCTAssertEqual(log.counters.retentionPasses, 1, "one pass at open")
         log.record(record("today"))
         XCTAssertTrue(log.flush())
+        atRest()
         XCTAssertEqual(try storedTexts(), ["today"])
-        clock.withLock { $0 = $0.addingTimeInterval(91 * 86_400) }
-        XCTAssertTrue(eventually { log.counters.pruned == 1 }, "\(log.counters)")
+
+        // The wall clock steps 91 days (the record is now past the 90 days): nothing runs
+        // until the pass is due, which measures against the wall clock of that moment.
+        clock.setWallClock(to: clock.wallClock().addingTimeInterval(91 * 86_400))
+        XCTAssertEqual(writerDeadline, opened + .seconds(3600))
+        clock.advance(by: .seconds(3600) - .nanoseconds(1))
+        atRest()
+        XCTAssertEqual(log.counters.retentionPasses, 1, "not due yet")
+        XCTAssertEqual(try storedTexts(), ["today"])
+        clock.advance(by: .nanoseconds(1))
+        atRest()
+        XCTAssertEqual(log.counters.retentionPasses, 2)
+        XCTAssertEqual(log.counters.pruned, 1, "\(log.counters)")
         XCTAssertEqual(try storedTexts(), [])
+        XCTAssertEqual(writerDeadline, opened + .seconds(7200), "and again an interval later")
     }
 
     func testStoredTextIsRedactedAndNormalised() throws {
