@@ -155,13 +155,17 @@ public final class LinkSession {
             }
         }
         // Acks and handshake replies first, on their own: the device must not wait for
-        // them while the hall thinks about its answer.
+        // them while the hall thinks about its answer. Except an acceptance: the hall
+        // learns the device is here before the device learns it was accepted, so that
+        // nothing it or another device asks next misses it.
+        let accepted = output.events.contains { if case .authenticated = $0 { true } else { false } }
+        var replies = SessionOutput()
+        if accepted { for event in output.events { replies.append(handle(event, now: now)) } }
         if !output.writes.isEmpty { transport.write(output.writes) }
         if let request = output.admission {
             apply(session.admit(hub.admit(request, now: now), now: now))
         }
-        var replies = SessionOutput()
-        for event in output.events { replies.append(handle(event, now: now)) }
+        if !accepted { for event in output.events { replies.append(handle(event, now: now)) } }
         if !replies.writes.isEmpty || !replies.events.isEmpty || !replies.logs.isEmpty {
             // Undelivered messages and log lines from sending the replies go round once more.
             var followUp = replies

@@ -39,7 +39,7 @@ public final class QueryLogService: Service, AnswerRecorder {
         path = QueryLogPath.server(environment: environment, configured: settings.path)
         configuration = QueryLogWriter.Configuration(
             path: path, retentionDays: settings.retentionDays, maxRecords: settings.maxRecords,
-            flushInterval: .milliseconds(settings.flushMilliseconds))
+            flushInterval: .milliseconds(settings.flushMilliseconds), clock: clock)
         self.clock = clock
         self.retryInterval = retryInterval
         self.logger = logger

@@ -124,9 +124,3 @@ func assertSamplesEqual(_ actual: [Int16], _ expected: [Int16], _ message: Strin
             file: file, line: line)
 }
 
-/// Times a synchronous call.
-func elapsed(_ body: () -> Void) -> Duration {
-    let start = ContinuousClock.now
-    body()
-    return ContinuousClock.now - start
-}

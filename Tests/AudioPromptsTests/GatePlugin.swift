@@ -73,6 +73,8 @@ enum GatePlugin {
         size_t bytes = size * io->channels * 2;
         if (write(g->out_fd, base, bytes) != (ssize_t)bytes) return -EIO;
         if (g->pace) {
+            /* Deliberate pacing, not synchronisation: a paced gate plays in real time,
+               as a sound card does, so the pre-emption tests have a prompt to cut. */
             struct timespec t = { (time_t)(size / io->rate), (long)((size % io->rate) * 1000000000LL / io->rate) };
             nanosleep(&t, NULL);
         }

@@ -23,9 +23,7 @@ final class RecoveryTests: XCTestCase {
         let third = rampClip(count: 2_000, start: 90_000)
         var tickets: [UInt64] = []
         for clip in [second, third] {
-            var result = EnqueueResult.suppressed
-            let took = elapsed { result = output.enqueue(.clip(clip), label: "window/12", priority: .guidance) }
-            XCTAssertLessThan(took, .milliseconds(5))
+            let result = output.enqueue(.clip(clip), label: "window/12", priority: .guidance)
             tickets.append(try XCTUnwrap(result.ticket))
         }
         let waiting = await output.waitForStatus { $0.state == .reopening && $0.counters.openFailures >= 2 }
