@@ -1,4 +1,5 @@
 import DeviceProtocol
+import Foundation
 import HallAnswers
 import HallModel
 import HallTime
@@ -19,6 +20,8 @@ public struct Conversation: Sendable {
     private var wireAnswers = WireAnswerCache()
     private var nextDisplayID: UInt32 = 1
     private var nextLeadID: UInt32 = 1
+    /// The live hall: closures in force (with their plan) and the latest queue snapshot.
+    public private(set) var live = LiveState()
     /// Matching buffers, reused across questions.
     private var scratch = MatchScratch()
 
@@ -43,10 +46,21 @@ public struct Conversation: Sendable {
                             uniquingKeysWith: { first, _ in first })
     }
 
+    /// What of the live hall the conversation keeps.
+    public struct LiveState: Sendable {
+        public var closures = HallClosures()
+        /// The closures applied to the hall in use; nil when there are none.
+        public var plan: ClosurePlan?
+        public var queue: QueueSnapshot?
+        public var queueMaxAge = LiveConditions.defaultQueueMaxAge
+    }
+
     // MARK: - The entry point
 
-    /// One event on `device`'s link at `now`: what to do about it.
-    public mutating func handle(_ event: ConversationEvent, from device: ConversationDevice, now: Instant) -> [ConversationEffect] {
+    /// One event on `device`'s link at `now` (monotonic) and `date` (the wall clock, for the
+    /// hall's hours): what to do about it.
+    public mutating func handle(_ event: ConversationEvent, from device: ConversationDevice, now: Instant,
+                                date: Date) -> [ConversationEffect] {
         var effects: [ConversationEffect] = []
         let robotWasFree = robots[device.id]?.lead.isFree
         switch event {
@@ -61,7 +75,7 @@ public struct Conversation: Sendable {
                       robot: device.id, &effects)
             }
         case let .query(queryID, text, _, _):
-            answer(queryID: queryID, text: text, from: device, now: now, &effects)
+            answer(queryID: queryID, text: text, from: device, now: now, date: date, &effects)
         case let .leadProgress(leadID, status, position):
             apply(robots[device.id]?.progress(leadID: leadID, status: status, position: position), robot: device.id, &effects)
         case let .refused(message, code):
@@ -88,9 +102,10 @@ public struct Conversation: Sendable {
     }
 
     /// New hall data: answers use it from the next question on; screens are told.
-    public mutating func replaceHall(_ hall: Hall) -> [ConversationEffect] {
+    public mutating func replaceHall(_ hall: Hall, date: Date) -> [ConversationEffect] {
         self.hall = hall
         wireAnswers = WireAnswerCache(capacity: wireAnswers.capacity)
+        live.plan = live.closures.isEmpty ? nil : ClosurePlan(hall: hall, closures: live.closures, at: date)
         var effects: [ConversationEffect] = []
         notice(.hall, &effects)
         return effects
@@ -108,13 +123,41 @@ public struct Conversation: Sendable {
 
     public func isOnline(_ id: String) -> Bool { devices[id]?.online == true }
 
+    /// Closures as staff set them now; their plan (route tables that avoid them) is built
+    /// here, once, not per question. Screens that take notices are told.
+    public mutating func setClosures(_ closures: HallClosures, date: Date) -> [ConversationEffect] {
+        live.closures = closures
+        live.plan = closures.isEmpty ? nil : ClosurePlan(hall: hall, closures: closures, at: date)
+        wireAnswers = WireAnswerCache(capacity: wireAnswers.capacity)
+        var effects: [ConversationEffect] = []
+        notice(.live, &effects)
+        return effects
+    }
+
+    /// The queue system's latest snapshot (nil: none); one older than `maxAge` is ignored.
+    public mutating func setQueue(_ snapshot: QueueSnapshot?, maxAge: Double) {
+        live.queue = snapshot
+        live.queueMaxAge = maxAge
+    }
+
+    /// The live conditions at `date`; a plan one of whose closures has ended is rebuilt.
+    private mutating func conditions(at date: Date) -> LiveConditions {
+        if let plan = live.plan, plan.isStale(at: date) {
+            let active = live.closures.active(at: date)
+            live.closures = active
+            live.plan = active.isEmpty ? nil : ClosurePlan(hall: hall, closures: active, at: date)
+        }
+        return LiveConditions(now: date, closures: live.plan, queue: live.queue, queueMaxAge: live.queueMaxAge)
+    }
+
     // MARK: - Questions
 
-    private mutating func answer(queryID: UInt32, text: String, from device: ConversationDevice, now: Instant,
+    private mutating func answer(queryID: UInt32, text: String, from device: ConversationDevice, now: Instant, date: Date,
                                  _ effects: inout [ConversationEffect]) {
         let answer: HallAnswers.Answer
+        let live = conditions(at: date)
         do {
-            answer = try hall.answer(text, from: device.station, scratch: &scratch)
+            answer = try hall.answer(text, from: device.station, live: live, scratch: &scratch)
         } catch {
             stats.failed += 1
             effects.append(.log(.init(.error, "\(device.id): cannot answer from '\(device.station)': \(error)")))
@@ -129,7 +172,9 @@ public struct Conversation: Sendable {
 
         var offer = LeadOffer.notApplicable
         var leadID: UInt32?
-        if answer.outcome == .route, let route = answer.route, device.kind == .robot, robots[device.id] != nil {
+        // Only where the destination serves now: a robot does not walk a visitor to a
+        // window that is closed (the answer says when it opens).
+        if answer.lead, let route = answer.route, device.kind == .robot, robots[device.id] != nil {
             let id = nextLeadID
             offer = robots[device.id]!.offer(leadID: id, destination: route.to, now: now)
             if offer == .willLead {
@@ -138,6 +183,7 @@ public struct Conversation: Sendable {
             }
         }
         let wire = wireAnswers.wire(for: answer, from: device.station, lead: offer, asker: device.kind, queryID: queryID)
+        // A screen shows an open destination's route; a closed one's answer says why.
         effects.append(.reply(.answer(wire)))
         if let leadID {
             effects.append(.reply(.lead(leadID: leadID, destination: wire.destination, route: wire.route)))

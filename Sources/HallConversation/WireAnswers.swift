@@ -95,7 +95,8 @@ struct WireAnswerCache: Sendable {
 
     mutating func wire(for answer: HallAnswers.Answer, from station: String, lead: LeadOffer, asker: DeviceKind,
                        queryID: UInt32) -> DeviceProtocol.Answer {
-        guard answer.outcome == .route, let destination = answer.destination else {
+        // Only answers that no live rule shaped are the same at every moment.
+        guard answer.outcome == .route, let destination = answer.destination, answer.open, answer.liveRules.isEmpty else {
             var wire = WireAnswer.make(answer, lead: lead, asker: asker)
             wire.queryID = queryID
             return wire

@@ -5,6 +5,7 @@ import DeviceSessions
 import Foundation
 import HallAnswers
 import HallConversation
+import HallModel
 import HallTime
 import IntentMatching
 import Logging
@@ -53,9 +54,10 @@ public final class ConversationExecutor: DeviceEventHandler, Sendable {
         case .ended: event = .disconnected
         }
         let asker = ConversationDevice(id: device.id, kind: device.kind, station: device.station)
+        let date = clock.wallClock()
         let (effects, duration) = conversation.withLock { conversation in
             let started = clock.now()
-            let effects = conversation.handle(event, from: asker, now: now)
+            let effects = conversation.handle(event, from: asker, now: now, date: date)
             return (effects, clock.now() - started)
         }
         return carryOut(effects, duration: duration)
@@ -66,7 +68,8 @@ public final class ConversationExecutor: DeviceEventHandler, Sendable {
 
     /// Swaps in new hall data (a validated reload); screens that take notices are told.
     public func replaceHall(_ hall: Hall) {
-        let effects = conversation.withLock { $0.replaceHall(hall) }
+        let date = clock.wallClock()
+        let effects = conversation.withLock { $0.replaceHall(hall, date: date) }
         _ = carryOut(effects, duration: .zero)
     }
 
@@ -76,6 +79,19 @@ public final class ConversationExecutor: DeviceEventHandler, Sendable {
         _ = carryOut(effects, duration: .zero)
         return true
     }
+
+    /// Staff closed or opened something: answers follow from the next question on.
+    public func setClosures(_ closures: HallClosures) {
+        let date = clock.wallClock()
+        let effects = conversation.withLock { $0.setClosures(closures, date: date) }
+        _ = carryOut(effects, duration: .zero)
+    }
+
+    public func setQueue(_ snapshot: QueueSnapshot?, maxAge: Double) {
+        conversation.withLock { $0.setQueue(snapshot, maxAge: maxAge) }
+    }
+
+    public var closures: HallClosures { conversation.withLock { $0.live.closures } }
 
     public var robots: [RobotRecord] { conversation.withLock { $0.robots.values.sorted { $0.id < $1.id } } }
 

@@ -53,3 +53,22 @@ public enum Nonce {
         return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 }
+
+/// The system's monotonic clock with a wall clock that starts at a chosen moment and runs
+/// at real speed from there: for integration tests (and demonstrations) that need halld
+/// to live through, say, a Wednesday morning whatever the real day is.
+public struct ShiftedClock: HallClock {
+    let startDate: Date
+    let origin: Instant
+
+    public init(wallClockStartingAt start: Date) {
+        startDate = start
+        origin = Instant.monotonicNow()
+    }
+
+    public func now() -> Instant { Instant.monotonicNow() }
+
+    public func wallClock() -> Date { startDate.addingTimeInterval((now() - origin).seconds) }
+
+    public func sleep(until deadline: Instant) async throws { try await SystemClock().sleep(until: deadline) }
+}

@@ -27,8 +27,9 @@ public final class TestClock: HallClock {
 
     /// - Parameters:
     ///   - start: the monotonic reading at the start (not zero, so that "never" differs from "at start").
-    ///   - wall: the wall-clock reading at the start.
-    public init(start: Instant = Instant(nanoseconds: 1_000_000_000_000), wall: Date = Date(timeIntervalSince1970: 1_796_000_000)) {
+    ///   - wall: the wall-clock reading at the start; by default Wednesday 2 December 2026,
+    ///     10:00 in China (UTC+8), when a government service hall is open.
+    public init(start: Instant = Instant(nanoseconds: 1_000_000_000_000), wall: Date = Date(timeIntervalSince1970: 1_796_176_800)) {
         state = Mutex(State(now: start, wall: wall))
     }
 
