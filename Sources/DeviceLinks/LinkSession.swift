@@ -227,7 +227,7 @@ public enum BinaryFraming {
     public static func bytes(_ frames: [OutgoingFrame]) -> [UInt8] {
         var bytes: [UInt8] = []
         for frame in frames {
-            if let encoded = try? MessageCodec.frame(frame.message, sequence: frame.sequence, flags: frame.flags) {
+            if let encoded = try? frame.binary() {
                 if bytes.isEmpty { bytes = encoded } else { bytes += encoded }
             }
         }

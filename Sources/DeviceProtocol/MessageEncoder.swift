@@ -90,6 +90,13 @@ public enum MessageCodec {
         // Sized first, then built in place behind the header: one buffer, no copies.
         let size = payloadSize(message)
         guard size <= FrameLayout.maxPayload else { throw .payloadTooLarge(bytes: size) }
+        return frame(validated: message, payloadSize: size, sequence: sequence, flags: flags)
+    }
+
+    /// The frame of a message already checked by `validate` whose payload size is known
+    /// (a session checks each message once, when it gives it a sequence).
+    public static func frame(validated message: Message, payloadSize size: Int, sequence: UInt16, flags: FrameFlags) -> [UInt8] {
+        precondition(size <= FrameLayout.maxPayload, "a frame's payload is at most \(FrameLayout.maxPayload) bytes")
         let header: [UInt8] = [FrameLayout.syncFirst, FrameLayout.syncSecond, FrameLayout.version, flags.rawValue,
                                message.type.rawValue, UInt8(truncatingIfNeeded: sequence), UInt8(truncatingIfNeeded: sequence >> 8),
                                UInt8(truncatingIfNeeded: size), UInt8(truncatingIfNeeded: size >> 8)]

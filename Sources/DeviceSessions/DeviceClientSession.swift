@@ -111,7 +111,5 @@ public struct DeviceClientSession: Sendable {
         return (resend.compactMap { try? Self.encode($0) }, failed.map { .deliveryFailed(sequence: $0.0) })
     }
 
-    static func encode(_ frame: OutgoingFrame) throws(MessageEncodeError) -> [UInt8] {
-        try MessageCodec.frame(frame.message, sequence: frame.sequence, flags: frame.flags)
-    }
+    static func encode(_ frame: OutgoingFrame) throws(MessageEncodeError) -> [UInt8] { try frame.binary() }
 }

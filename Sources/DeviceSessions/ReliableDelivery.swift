@@ -7,11 +7,15 @@ public struct OutgoingFrame: Sendable, Hashable {
     public var message: Message
     public var sequence: UInt16
     public var flags: FrameFlags
+    /// The binary payload's size, once the message was checked against the protocol's
+    /// limits (nil: not checked yet, the codec checks it).
+    public var checkedPayloadSize: Int?
 
-    public init(message: Message, sequence: UInt16, flags: FrameFlags) {
+    public init(message: Message, sequence: UInt16, flags: FrameFlags, checkedPayloadSize: Int? = nil) {
         self.message = message
         self.sequence = sequence
         self.flags = flags
+        self.checkedPayloadSize = checkedPayloadSize
     }
 
     static func ack(_ sequence: UInt16) -> OutgoingFrame {
@@ -21,6 +25,12 @@ public struct OutgoingFrame: Sendable, Hashable {
     static func nak(_ sequence: UInt16, _ code: NakCode, _ detail: String) -> OutgoingFrame {
         OutgoingFrame(message: .nak(sequence: sequence, code: code, detail: String(detail.prefix(120))),
                       sequence: SequenceNumber.unacknowledged, flags: [])
+    }
+
+    /// The binary frame: checked once, when it got its sequence.
+    public func binary() throws(MessageEncodeError) -> [UInt8] {
+        guard let size = checkedPayloadSize else { return try MessageCodec.frame(message, sequence: sequence, flags: flags) }
+        return MessageCodec.frame(validated: message, payloadSize: size, sequence: sequence, flags: flags)
     }
 }
 
@@ -54,6 +64,7 @@ public struct IncomingFrame: Sendable {
 struct ReliableDelivery: Sendable {
     struct Pending: Sendable {
         var message: Message
+        var payloadSize: Int
         var attempts: Int
         var deadline: Instant
     }
@@ -85,13 +96,14 @@ struct ReliableDelivery: Sendable {
         guard size <= FrameLayout.maxPayload else { throw .payloadTooLarge(bytes: size) }
         let sequence = nextSequence
         nextSequence = SequenceNumber.after(sequence)
-        let frame = OutgoingFrame(message: message, sequence: sequence, flags: message.requiresAck ? [.ackRequested] : [])
+        let frame = OutgoingFrame(message: message, sequence: sequence, flags: message.requiresAck ? [.ackRequested] : [],
+                                  checkedPayloadSize: size)
         guard message.requiresAck else { return (frame, nil) }
         var dropped: Message?
         if pending.count >= maxPending, let oldest = pending.min(by: { $0.value.deadline < $1.value.deadline })?.key {
             dropped = pending.removeValue(forKey: oldest)?.message
         }
-        pending[sequence] = Pending(message: message, attempts: 0, deadline: now + ackTimeout)
+        pending[sequence] = Pending(message: message, payloadSize: size, attempts: 0, deadline: now + ackTimeout)
         return (frame, dropped)
     }
 
@@ -118,7 +130,8 @@ struct ReliableDelivery: Sendable {
             } else {
                 pending[sequence]!.attempts += 1
                 pending[sequence]!.deadline = now + ackTimeout
-                resend.append(OutgoingFrame(message: item.message, sequence: sequence, flags: [.ackRequested, .retransmit]))
+                resend.append(OutgoingFrame(message: item.message, sequence: sequence, flags: [.ackRequested, .retransmit],
+                                            checkedPayloadSize: item.payloadSize))
             }
         }
         return (resend.sorted { $0.sequence < $1.sequence }, failed)

@@ -37,6 +37,16 @@ public struct LiveRule: Sendable, Hashable, Encodable {
         self.detail = detail
     }
 
+    /// Whether the rule came from the moment (the time of day, the calendar, the queue)
+    /// rather than from the closures: an answer shaped only by closure rules is the same
+    /// at every moment under the same closure plan, and may be remembered with it.
+    public var isMomentary: Bool { !Self.closureCodes.contains(code) }
+
+    static let closureCodes: Set<String> = [
+        "window-closed", "nearest-open-window", "instance-closed", "zone-closed", "place-closed",
+        "route-around-closure", "ticket-machine", "ticket-number", "ticket-unknown",
+    ]
+
     /// Every code, with what it means (README "Live rules").
     public static let codes: [(code: String, meaning: String)] = [
         ("hall-closed", "the building is closed: weekend, public holiday, before or after hours"),

@@ -146,6 +146,8 @@ public struct Conversation: Sendable {
             let active = live.closures.active(at: date)
             live.closures = active
             live.plan = active.isEmpty ? nil : ClosurePlan(hall: hall, closures: active, at: date)
+            // Remembered answers are keyed by the plan's identity: a new plan, a new cache.
+            wireAnswers = WireAnswerCache(capacity: wireAnswers.capacity)
         }
         return LiveConditions(now: date, closures: live.plan, queue: live.queue, queueMaxAge: live.queueMaxAge)
     }
@@ -182,7 +184,8 @@ public struct Conversation: Sendable {
                 nextLeadID = nextLeadID == .max ? 1 : nextLeadID + 1
             }
         }
-        let wire = wireAnswers.wire(for: answer, from: device.station, lead: offer, asker: device.kind, queryID: queryID)
+        let wire = wireAnswers.wire(for: answer, from: device.station, lead: offer, asker: device.kind, plan: live.closures,
+                                    queryID: queryID)
         // A screen shows an open destination's route; a closed one's answer says why.
         effects.append(.reply(.answer(wire)))
         if let leadID {

@@ -85,6 +85,8 @@ struct WireAnswerCache: Sendable {
         var language: Language
         var lead: LeadOffer
         var asker: DeviceKind
+        /// Which closures shaped it (the plan's identity; nil: none).
+        var plan: ObjectIdentifier?
     }
 
     /// Every station to every destination in both languages and lead offers, with room.
@@ -94,14 +96,17 @@ struct WireAnswerCache: Sendable {
     init(capacity: Int = 16_384) { self.capacity = capacity }
 
     mutating func wire(for answer: HallAnswers.Answer, from station: String, lead: LeadOffer, asker: DeviceKind,
-                       queryID: UInt32) -> DeviceProtocol.Answer {
-        // Only answers that no live rule shaped are the same at every moment.
-        guard answer.outcome == .route, let destination = answer.destination, answer.open, answer.liveRules.isEmpty else {
+                       plan: ClosurePlan?, queryID: UInt32) -> DeviceProtocol.Answer {
+        // Only answers that the moment did not shape (the time, the queue) are the same
+        // until the closures change; those are remembered with the closures' plan.
+        guard answer.outcome == .route, let destination = answer.destination, answer.open,
+              !answer.liveRules.contains(where: \.isMomentary) else {
             var wire = WireAnswer.make(answer, lead: lead, asker: asker)
             wire.queryID = queryID
             return wire
         }
-        let key = Key(from: station, destination: destination, intent: answer.intent, language: answer.language, lead: lead, asker: asker)
+        let key = Key(from: station, destination: destination, intent: answer.intent, language: answer.language, lead: lead,
+                      asker: asker, plan: plan.map(ObjectIdentifier.init))
         var wire: DeviceProtocol.Answer
         if let known = entries[key] {
             wire = known

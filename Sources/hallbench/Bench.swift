@@ -31,7 +31,18 @@ struct HallBench {
         if CommandLine.arguments.dropFirst().first == "pipeline" {
             let questions = ((try? String(contentsOfFile: "../shared/hall/queries-dev.tsv", encoding: .utf8)) ?? "护照在哪办\n厕所在哪\n")
                 .split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.map { String($0.split(separator: "\t")[0]) }
-            try PipelineBench.run(questions: questions, rounds: Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 20)
+            // `--map FILE --intents DIR`: another hall (an earlier version's, to compare like with like).
+            var rounds = 20, map: String?, intents: String?
+            var options = CommandLine.arguments.dropFirst(2).makeIterator()
+            while let option = options.next() {
+                switch option {
+                case "--map": map = options.next()
+                case "--intents": intents = options.next()
+                default: rounds = Int(option) ?? rounds
+                }
+            }
+            let hall = map == nil && intents == nil ? try Hall.builtIn() : try HallFiles.load(map: map, intents: intents)
+            try PipelineBench.run(questions: questions, hall: hall, rounds: rounds)
             return
         }
         if CommandLine.arguments.dropFirst().first == "live" {

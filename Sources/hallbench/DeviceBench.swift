@@ -92,7 +92,7 @@ enum DeviceBench {
             print("asyncio peer: skipped (no Python with the peers' requirements)")
         }
         // What of that time is halld's own work, and what is the kernel's and the scheduler's.
-        try PipelineBench.run(questions: questions)
+        try PipelineBench.run(questions: questions, hall: hall)
     }
 
     static func readLine(from handle: FileHandle) -> String? {
