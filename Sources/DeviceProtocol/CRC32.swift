@@ -77,3 +77,86 @@ public struct CRC32State: Sendable {
     /// The CRC of everything passed to `update` so far.
     public var value: UInt32 { crc ^ 0xFFFF_FFFF }
 }
+
+extension CRC32 {
+    /// The raw CRC-32 registers (zero start, no final inversion) of a buffer's prefixes,
+    /// computed as far as asked, one byte step each. The CRC is linear over GF(2), so the
+    /// checksum of any range [a, b) follows from the registers at a and b and the operator
+    /// of b − a zero bytes: O(1) per range however long, instead of O(b − a).
+    struct PrefixRegisters: Sendable {
+        /// registers[i]: after bytes[0..<i]. Relative to the buffer's start; the formula does
+        /// not depend on where the registers started, so dropping a prefix only drops entries.
+        private var registers: [UInt32] = [0]
+
+        mutating func removeAll() { registers.removeAll(keepingCapacity: true); registers.append(0) }
+
+        /// The buffer lost its first `count` bytes.
+        mutating func removeFirst(_ count: Int) {
+            let drop = min(count, registers.count - 1)
+            registers.removeFirst(drop)
+            if drop < count { registers = [0] }  // never computed that far: start afresh
+        }
+
+        /// The CRC-32 of `bytes[range]`, as `CRC32.checksum` computes it.
+        mutating func checksum(_ bytes: [UInt8], in range: Range<Int>, stepped: inout Int) -> UInt32 {
+            let length = range.count
+            guard length <= CRC32.maxZeroRun else {
+                stepped += length
+                return CRC32.checksum(bytes, in: range)
+            }
+            stepped += max(0, range.upperBound + 1 - registers.count)
+            extend(over: bytes, to: range.upperBound)
+            // Register after the range from the standard start (~0): the start's register
+            // carried over `length` zero bytes, plus what the range itself contributes.
+            let start = 0xFFFF_FFFF ^ registers[range.lowerBound]
+            return ~(CRC32.zeros(length, applied: start) ^ registers[range.upperBound])
+        }
+
+        private mutating func extend(over bytes: [UInt8], to end: Int) {
+            guard registers.count <= end else { return }
+            var crc = registers[registers.count - 1]
+            CRC32.tables.withUnsafeBufferPointer { t in
+                bytes.withUnsafeBufferPointer { b in
+                    for index in (registers.count - 1)..<end {
+                        crc = t[Int((crc ^ UInt32(b[index])) & 0xFF)] ^ (crc >> 8)
+                        registers.append(crc)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The longest range a frame's CRC covers (version through the last payload byte).
+    static let maxZeroRun = FrameLayout.maxFrameSize
+
+    /// Column j of the operator "run n zero bytes through the register" is that run applied
+    /// to the register 1 << j; the operator for n + 1 is one more zero byte after n.
+    static let zeroOperators: [UInt32] = {
+        var columns = [UInt32](repeating: 0, count: (maxZeroRun + 1) * 32)
+        for j in 0..<32 { columns[j] = 1 << UInt32(j) }
+        for n in 1...maxZeroRun {
+            for j in 0..<32 {
+                let r = columns[(n - 1) * 32 + j]
+                columns[n * 32 + j] = tables[Int(r & 0xFF)] ^ (r >> 8)
+            }
+        }
+        return columns
+    }()
+
+    /// `register` after `count` zero bytes (count ≤ maxZeroRun).
+    static func zeros(_ count: Int, applied register: UInt32) -> UInt32 {
+        var result: UInt32 = 0
+        var bits = register
+        var j = 0
+        zeroOperators.withUnsafeBufferPointer { columns in
+            let base = count * 32
+            while bits != 0 {
+                if bits & 1 == 1 { result ^= columns[base + j] }
+                bits >>= 1
+                j += 1
+            }
+        }
+        return result
+    }
+}
+

@@ -38,6 +38,9 @@ public struct DecoderCounters: Sendable, Hashable {
     /// Bytes dropped while looking for the next frame: garbage, and the sync bytes of
     /// frames rejected above. Whole frames of another version are not counted here.
     public var resyncBytes = 0
+    /// Bytes run through the CRC register: at most one per byte that entered the window,
+    /// whatever the input (the work bound the fuzz harness and the attack test check).
+    public var crcBytes = 0
 
     public init() {}
 }
@@ -60,6 +63,11 @@ public struct FrameDecoder: Sendable {
     private var pendingStart = 0
     /// Set by `abandonPartialFrame`: an incomplete frame will never complete.
     private var inputIsStale = false
+    /// CRC registers of the window's prefixes (`CRC32.PrefixRegisters`): every candidate
+    /// frame's CRC from two of them in constant time, so that garbage full of false headers
+    /// costs O(1) per byte however many frames each byte could start (PROTOCOL.md §2.4
+    /// rescans after every rejected sync byte).
+    private var prefixes = CRC32.PrefixRegisters()
 
     private var maxFrameSize: Int { FrameLayout.headerSize + maxPayload + FrameLayout.trailerSize }
 
@@ -123,7 +131,8 @@ public struct FrameDecoder: Sendable {
 
         let crcOffset = windowStart + FrameLayout.headerSize + length
         let received = window.littleEndian(UInt32.self, at: crcOffset)
-        let computed = CRC32.checksum(window, in: (windowStart + FrameLayout.versionOffset)..<crcOffset)
+        let computed = prefixes.checksum(window, in: (windowStart + FrameLayout.versionOffset)..<crcOffset,
+                                         stepped: &counters.crcBytes)
         if received != computed {
             counters.badCRC += 1
             return dropFirstSyncByte(reason: .badCRC(received: received, computed: computed),
@@ -160,9 +169,11 @@ public struct FrameDecoder: Sendable {
         // move the held bytes on every byte; storage stays under two maximum frames.
         if windowStart == window.count {
             window.removeAll(keepingCapacity: true)
+            prefixes.removeAll()
             windowStart = 0
         } else if windowStart >= maxFrameSize {
             window.removeFirst(windowStart)
+            prefixes.removeFirst(windowStart)
             windowStart = 0
         }
         let take = min(room, available)

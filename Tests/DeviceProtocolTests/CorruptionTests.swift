@@ -225,3 +225,53 @@ final class CorruptionTests: XCTestCase {
         XCTAssertEqual(frames(drain(&decoder)).count, 1)
     }
 }
+
+/// Work per received byte is O(1) amortised, whatever the bytes (issue 12): garbage with
+/// a sync pair every 9 bytes, each claiming a 1,024-byte frame, once made the decoder
+/// checksum ~1,033 bytes per pair. Now every byte goes through the CRC register once.
+final class DecoderWorkBoundTests: XCTestCase {
+    func testFalseHeadersEveryNineBytesCostOneCRCStepPerByte() {
+        var garbage: [UInt8] = []
+        while garbage.count < 128 * 1024 {
+            // A5 5A, version 1, flags, type, sequence, length 1024: a plausible header.
+            garbage += [0xA5, 0x5A, 0x01, 0x00, 0x10, 0x01, 0x00, 0x00, 0x04]
+        }
+        var decoder = FrameDecoder()
+        var frames = 0, dropped = 0
+        for start in stride(from: 0, to: garbage.count, by: 4096) {
+            decoder.append(garbage[start..<min(start + 4096, garbage.count)])
+            while let event = decoder.next() {
+                switch event {
+                case .frame: frames += 1
+                case .discarded(let bytes, _, _, _): dropped += bytes
+                }
+            }
+        }
+        decoder.abandonPartialFrame()
+        while let event = decoder.next() { if case .discarded(let bytes, _, _, _) = event { dropped += bytes } }
+        XCTAssertEqual(frames, 0)
+        XCTAssertEqual(dropped, garbage.count, "every byte accounted for")
+        XCTAssertGreaterThan(decoder.counters.badCRC, 10_000, "thousands of false headers were checked")
+        XCTAssertLessThanOrEqual(decoder.counters.crcBytes, garbage.count, "at most one CRC step per byte received")
+    }
+
+    /// The prefix registers give the same checksum as running the bytes through.
+    func testTheChecksumOfAnyRangeMatchesTheDirectOne() {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<3000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var decoder = FrameDecoder()
+        decoder.append(bytes)
+        for _ in 0..<200 {
+            let a = Int.random(in: 0..<1000, using: &generator)
+            let frame = try? MessageCodec.frame(.recall(reason: String(repeating: "x", count: Int.random(in: 0...400, using: &generator))),
+                                               sequence: 7)
+            guard let frame else { continue }
+            // A valid frame after `a` bytes of noise is found, its CRC checked through the prefixes.
+            var d = FrameDecoder()
+            d.append(Array(bytes.prefix(a)) + frame)
+            var found = false
+            while let event = d.next() { if case .frame = event { found = true } }
+            XCTAssertTrue(found, "a frame after \(a) noise bytes")
+        }
+    }
+}
