@@ -16,10 +16,11 @@ public final class TCPDeviceListener: Sendable {
 
     /// Binds and starts accepting. Port 0 picks a free port (see `port`).
     public static func bind(host: String, port: Int, hub: DeviceHub, handler: any DeviceEventHandler,
-                            timing: SessionTiming = SessionTiming(), clock: any HallClock = SystemClock(),
+                            timing: SessionTiming = SessionTiming(), limits: ConnectionLimits = ConnectionLimits(),
+                            clock: any HallClock = SystemClock(),
                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                             logger: Logger) async throws -> TCPDeviceListener {
-        let connections = ConnectionRegistry()
+        let connections = ConnectionRegistry(limits: limits)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -45,6 +46,9 @@ public final class TCPDeviceListener: Sendable {
     /// How many device connections are open (authenticated or not).
     public var connectionCount: Int { connections.count }
 
+    /// How many of them have not authenticated yet.
+    public var pendingCount: Int { connections.pendingCount }
+
     /// Stops accepting; open links stay until `closeLinks`.
     public func stopAccepting() async {
         try? await channel.close()
@@ -59,14 +63,70 @@ public final class TCPDeviceListener: Sendable {
     }
 }
 
-/// The open connections, for closing them all at a stop.
-final class ConnectionRegistry: Sendable {
-    private let links = Mutex<[ObjectIdentifier: TCPDeviceLink]>([:])
+/// How many device connections may wait in their handshake. Authenticated links need no
+/// cap of their own: each configured device has at most one (a newer replaces an older).
+/// Like OpenSSH's MaxStartups, a connection over the cap does not wait: the oldest one
+/// still handshaking (from its address first) is closed to make room, so someone opening
+/// idle connections cannot hold the port, nor the descriptors the devices need.
+public struct ConnectionLimits: Sendable, Hashable {
+    /// Connections not yet authenticated, in all.
+    public var pendingHandshakes = 256
+    /// Connections not yet authenticated from one address (devices behind one gateway
+    /// share it, and say hello within milliseconds).
+    public var pendingPerAddress = 32
 
-    func add(_ link: TCPDeviceLink) { links.withLock { $0[ObjectIdentifier(link)] = link } }
-    func remove(_ link: TCPDeviceLink) { _ = links.withLock { $0.removeValue(forKey: ObjectIdentifier(link)) } }
-    var all: [TCPDeviceLink] { links.withLock { Array($0.values) } }
-    var count: Int { links.withLock { $0.count } }
+    public init() {}
+}
+
+/// The open connections: for closing them all at a stop, and for the handshake caps.
+final class ConnectionRegistry: Sendable {
+    private struct Entry {
+        var link: TCPDeviceLink
+        var source: String
+        /// Accept order, while the link has not authenticated; nil once it has.
+        var pendingSince: UInt64?
+    }
+
+    private struct State {
+        var entries: [ObjectIdentifier: Entry] = [:]
+        var accepted: UInt64 = 0
+    }
+
+    let limits: ConnectionLimits
+    private let state = Mutex(State())
+
+    init(limits: ConnectionLimits) { self.limits = limits }
+
+    /// Registers a new connection; returns the waiting ones to close to keep within the caps.
+    func add(_ link: TCPDeviceLink, source: String) -> [TCPDeviceLink] {
+        state.withLock { s in
+            var evicted: [TCPDeviceLink] = []
+            func oldestPending(from source: String?) -> ObjectIdentifier? {
+                s.entries.filter { $0.value.pendingSince != nil && (source == nil || $0.value.source == source) }
+                    .min { $0.value.pendingSince! < $1.value.pendingSince! }?.key
+            }
+            let fromSource = s.entries.values.filter { $0.pendingSince != nil && $0.source == source }.count
+            if fromSource >= limits.pendingPerAddress, let oldest = oldestPending(from: source) {
+                evicted.append(s.entries.removeValue(forKey: oldest)!.link)
+            }
+            if s.entries.values.filter({ $0.pendingSince != nil }).count >= limits.pendingHandshakes, let oldest = oldestPending(from: nil) {
+                evicted.append(s.entries.removeValue(forKey: oldest)!.link)
+            }
+            s.accepted += 1
+            s.entries[ObjectIdentifier(link)] = Entry(link: link, source: source, pendingSince: s.accepted)
+            return evicted
+        }
+    }
+
+    /// The link's device authenticated: it no longer counts against the handshake caps.
+    func authenticated(_ link: TCPDeviceLink) {
+        state.withLock { $0.entries[ObjectIdentifier(link)]?.pendingSince = nil }
+    }
+
+    func remove(_ link: TCPDeviceLink) { _ = state.withLock { $0.entries.removeValue(forKey: ObjectIdentifier(link)) } }
+    var all: [TCPDeviceLink] { state.withLock { $0.entries.values.map(\.link) } }
+    var count: Int { state.withLock { $0.entries.count } }
+    var pendingCount: Int { state.withLock { $0.entries.values.filter { $0.pendingSince != nil }.count } }
 }
 
 /// One device connection: feeds bytes to the link session and ticks its timers.
@@ -83,6 +143,7 @@ final class DeviceChannelHandler: ChannelInboundHandler {
     private var session: LinkSession?
     private var link: TCPDeviceLink?
     private var ticker: RepeatedTask?
+    private var reportedAuthenticated = false
 
     init(hub: DeviceHub, handler: any DeviceEventHandler, timing: SessionTiming, clock: any HallClock,
          connections: ConnectionRegistry, logger: Logger) {
@@ -105,7 +166,7 @@ final class DeviceChannelHandler: ChannelInboundHandler {
         session.link = link
         self.session = session
         self.link = link
-        connections.add(link)
+        for waiting in connections.add(link, source: source) { waiting.close(.evicted) }
         ticker = channel.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { _ in
             bound.value.tick()
         }
@@ -113,7 +174,12 @@ final class DeviceChannelHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        session?.received(unwrapInboundIn(data).readableBytesView)
+        guard let session else { return }
+        session.received(unwrapInboundIn(data).readableBytesView)
+        if !reportedAuthenticated, session.session.authenticatedDevice != nil, let link {
+            reportedAuthenticated = true
+            connections.authenticated(link)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -40,6 +40,8 @@ public enum CloseReason: Sendable, Hashable, CustomStringConvertible {
     case shutdown
     /// The link's input was noise past the limit before it authenticated.
     case noise(bytes: Int)
+    /// Too many connections were waiting in their handshake; this, the oldest, made room.
+    case evicted
 
     public var description: String {
         switch self {
@@ -54,6 +56,7 @@ public enum CloseReason: Sendable, Hashable, CustomStringConvertible {
         case .restarted: "the device said hello again (restarted)"
         case .shutdown: "halld is stopping"
         case .noise(let bytes): "\(bytes) bytes of noise before authenticating"
+        case .evicted: "too many connections waiting to authenticate: the oldest made room"
         }
     }
 
@@ -61,7 +64,7 @@ public enum CloseReason: Sendable, Hashable, CustomStringConvertible {
     /// log) rather than about the hall.
     public var isRefusal: Bool {
         switch self {
-        case .unknownDevice, .wrongKind, .authenticationFailed, .handshakeTimeout, .protocolViolation, .noise: true
+        case .unknownDevice, .wrongKind, .authenticationFailed, .handshakeTimeout, .protocolViolation, .noise, .evicted: true
         case .heartbeatTimeout, .linkClosed, .replaced, .restarted, .shutdown: false
         }
     }

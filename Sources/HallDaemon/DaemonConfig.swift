@@ -36,6 +36,8 @@ public struct DaemonConfig: Sendable {
     public var devices: [Device] = []
     /// Session timers and the query rate limit (`limits:` in the file).
     public var timing = SessionTiming()
+    /// How many device connections may wait in their handshake (`limits:` in the file).
+    public var connectionLimits = ConnectionLimits()
     /// The status socket; nil picks the default (`$RUNTIME_DIRECTORY/status.sock`…).
     public var statusSocket: String?
     public var adminUIDs: [UInt32] = []
@@ -152,6 +154,8 @@ extension SessionTiming {
             .field("query_burst", \.timing.queryBurst, .integer(in: 1...100_000)),
             .field("query_refill_seconds", \.timing.queryRefill, .seconds(in: 0.001...86_400)),
             .field("handshake_seconds", \.timing.handshakeTimeout, .seconds(in: 0.001...86_400)),
+            .field("max_pending_handshakes", \.connectionLimits.pendingHandshakes, .integer(in: 1...100_000)),
+            .field("max_pending_per_address", \.connectionLimits.pendingPerAddress, .integer(in: 1...100_000)),
         ]
     }
 }

@@ -86,10 +86,26 @@ extension HallDaemon: StatusProvider {
         conversation.recall(robot: robot, reason: "recalled by an operator")
     }
 
+    /// Says what really happened: an output that is down is reported as down (with ALSA's
+    /// error), and a prompt that was queued is followed until it played or failed.
     public func audioTest(place: String) async -> String {
+        let place = LogText.escaped(place)
         guard let audio = audio?.system else { return "no audio outputs are configured" }
-        guard audio.output(for: place) != nil else { return "no audio output serves '\(place)'" }
+        guard let output = audio.output(for: place) else { return "no audio output serves '\(place)'" }
+        let before = output.status()
+        switch before.state {
+        case .unavailable, .reopening:
+            return "\(place): not played: output '\(before.name)' (\(before.pcm)) is \(before.state.rawValue): \(before.lastError ?? "no error given")"
+        case .idle, .playing, .quiet:
+            break
+        }
         let result = audio.play(AudioRequest(promptID: "greeting", language: .zh, priority: .announcement), at: place)
-        return "\(place): \(result)"
+        guard let ticket = result.ticket else { return "\(place): not played: \(result)" }
+        switch await output.waitUntilFinished(ticket: ticket, timeout: .seconds(10)) {
+        case .played?: return "\(place): played the greeting on '\(before.name)' (\(before.pcm))"
+        case .failed(let reason)?: return "\(place): failed on '\(before.name)': \(reason)"
+        case let other?: return "\(place): not played on '\(before.name)': \(other)"
+        case nil: return "\(place): queued on '\(before.name)' but not played within 10 s (state now \(output.status().state.rawValue))"
+        }
     }
 }

@@ -93,7 +93,7 @@ public final class HallDaemon: Sendable {
 
         self.devices = config.tcpHost.map {
             DeviceListenerService(host: $0, port: config.tcpPort, hub: hub, handler: conversation, timing: config.timing,
-                                  clock: clock, gate: gate, logger: logger)
+                                  limits: config.connectionLimits, clock: clock, gate: gate, logger: logger)
         }
         serial = SerialLinksService(links: config.devices.compactMap { device in
             guard let name = device.serial else { return nil }

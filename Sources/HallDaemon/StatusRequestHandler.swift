@@ -1,3 +1,4 @@
+import DeviceSessions
 import Foundation
 import Logging
 import NIOCore
@@ -20,7 +21,7 @@ struct RequestHandler: Sendable {
         }
         guard let command = StatusCommand(rawValue: request.command) else {
             let known = StatusCommand.allCases.map(\.rawValue).joined(separator: ", ")
-            return Self.failure("unknown command '\(request.command)' (known: \(known))")
+            return Self.failure("unknown command '\(LogText.escaped(request.command))' (known: \(known))")
         }
         if command.isAdmin {
             // Every admin request is logged with who asked: refused ones for the security
@@ -30,7 +31,9 @@ struct RequestHandler: Sendable {
                 logger.warning("status socket: refused \(command.rawValue) from \(who): \(reason)")
                 return Self.failure("not authorised: \(reason)")
             }
-            logger.notice("status socket: \(command.rawValue)\(request.robot.map { " \($0)" } ?? "")\(request.place.map { " \($0)" } ?? "") by \(who)")
+            // The arguments are the client's text: escaped, so no line of the log is forged.
+            let arguments = [request.robot, request.place].compactMap { $0 }.map { " " + LogText.escaped($0) }.joined()
+            logger.notice("status socket: \(command.rawValue)\(arguments) by \(who)")
         }
         return await run(command, request)
     }
@@ -57,7 +60,7 @@ struct RequestHandler: Sendable {
             return Self.success(await provider.reload())
         case .recall:
             guard let robot = request.robot, !robot.isEmpty else { return Self.failure("recall needs \"robot\"") }
-            guard provider.recall(robot: robot) else { return Self.failure("robot '\(robot)' is not connected") }
+            guard provider.recall(robot: robot) else { return Self.failure("robot '\(LogText.escaped(robot))' is not connected") }
             return Self.success(StatusResults.Recall(robot: robot, recalled: true))
         case .audioTest:
             guard let place = request.place, !place.isEmpty else { return Self.failure("audio-test needs \"place\"") }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -52,6 +53,9 @@ public final class StatusServer: Sendable {
                              logger: Logger) async throws -> StatusServer {
         let idle = configuration.idleTimeout
         let maxBytes = configuration.maxRequestBytes
+        // A stale socket file (a halld that died) is replaced; a live one belongs to a
+        // running halld, and taking it over would leave that one unreachable.
+        if StatusSocketProbe.isServed(configuration.path) { throw StatusServerError.inUse(configuration.path) }
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 32)
             // Clients such as `socat` shut down their sending side after the request and
@@ -60,9 +64,8 @@ public final class StatusServer: Sendable {
             .bind(unixDomainSocketPath: configuration.path, cleanupExistingSocketFile: true) { channel in
                 peerCredentials(of: channel).flatMapThrowing { peer in
                     let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(IdleStateHandler(allTimeout: idle))
-                    try pipeline.addHandler(CloseWhenIdle())
                     try pipeline.addHandler(ByteToMessageHandler(BoundedLineDecoder(maxBytes: maxBytes)))
+                    try pipeline.addHandler(CloseWithoutRequests(timeout: idle))
                     let connection = try NIOAsyncChannel<StatusInput, ByteBuffer>(wrappingChannelSynchronously: channel)
                     return AcceptedConnection(channel: connection, peer: peer)
                 }
@@ -176,11 +179,35 @@ public final class StatusServer: Sendable {
 
 public enum StatusServerError: Error, CustomStringConvertible {
     case chmod(String, Int32)
+    case inUse(String)
 
     public var description: String {
         switch self {
         case .chmod(let path, let code): "status socket \(path): chmod 0660: \(String(cString: strerror(code)))"
+        case .inUse(let path): "another halld is serving the status socket \(path); stop it first, or give this one its own status.socket"
         }
+    }
+}
+
+/// Whether something accepts connections on a Unix socket path right now.
+enum StatusSocketProbe {
+    static func isServed(_ path: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        return connected == 0
     }
 }
 
@@ -210,16 +237,50 @@ final class ConnectionSlots: Sendable {
     func release() { open.withLock { $0 -= 1 } }
 }
 
-/// Closes a connection when IdleStateHandler says it has been idle.
-final class CloseWhenIdle: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
+/// Closes a connection that has sent no request (a non-blank line) and been sent no reply
+/// for `timeout`: blank lines do not count, so nobody holds a connection slot for ever by
+/// pressing Enter now and then.
+final class CloseWithoutRequests: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = StatusInput
+    typealias InboundOut = StatusInput
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
+    let timeout: TimeAmount
+    private var timer: Scheduled<Void>?
+
+    init(timeout: TimeAmount) { self.timeout = timeout }
+
+    func handlerAdded(context: ChannelHandlerContext) { restart(context) }
+
+    func handlerRemoved(context: ChannelHandlerContext) { timer?.cancel() }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .line(let line) where !line.readableBytesView.allSatisfy(Self.isBlank): restart(context)
+        case .line, .tooLong: break
         }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        restart(context)
+        context.write(data, promise: promise)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        context.fireChannelInactive()
+    }
+
+    private func restart(_ context: ChannelHandlerContext) {
+        timer?.cancel()
+        let channel = context.channel
+        timer = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+    }
+
+    static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
     }
 }
 

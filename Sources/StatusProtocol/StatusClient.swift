@@ -73,7 +73,13 @@ public final class StatusConnection {
     public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
+            // MSG_NOSIGNAL: a halld that closed the connection (or a full socket it dropped)
+            // is an EPIPE error to report, not a SIGPIPE that kills hallctl with 141.
+            #if canImport(Glibc)
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            #else
             let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            #endif
             if n < 0 {
                 if errno == EINTR { continue }
                 throw StatusClientError.io("write", errno)

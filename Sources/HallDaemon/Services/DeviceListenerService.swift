@@ -14,18 +14,20 @@ public final class DeviceListenerService: Service {
     let hub: DeviceHub
     let handler: any DeviceEventHandler
     let timing: SessionTiming
+    let limits: ConnectionLimits
     let clock: any HallClock
     let gate: StartupGate
     let logger: Logger
     private let listener = Mutex<TCPDeviceListener?>(nil)
 
     public init(host: String, port: Int, hub: DeviceHub, handler: any DeviceEventHandler, timing: SessionTiming,
-                clock: any HallClock, gate: StartupGate, logger: Logger) {
+                limits: ConnectionLimits = ConnectionLimits(), clock: any HallClock, gate: StartupGate, logger: Logger) {
         self.host = host
         requestedPort = port
         self.hub = hub
         self.handler = handler
         self.timing = timing
+        self.limits = limits
         self.clock = clock
         self.gate = gate
         self.logger = logger
@@ -38,11 +40,13 @@ public final class DeviceListenerService: Service {
 
     public var connectionCount: Int { listener.withLock { $0 }?.connectionCount ?? 0 }
 
+    public var pendingCount: Int { listener.withLock { $0 }?.pendingCount ?? 0 }
+
     public func run() async throws {
         let bound: TCPDeviceListener
         do {
             bound = try await TCPDeviceListener.bind(host: host, port: requestedPort, hub: hub, handler: handler, timing: timing,
-                                                    clock: clock, logger: logger)
+                                                    limits: limits, clock: clock, logger: logger)
         } catch {
             // Fail the gate at once: nothing waits for a READY=1 that will not come.
             throw gate.failed(StartupError(part: "the device listener", address: "tcp \(host):\(requestedPort)", underlying: error))
