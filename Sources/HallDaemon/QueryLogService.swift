@@ -24,6 +24,7 @@ public final class QueryLogService: Service, AnswerRecorder {
     /// Answers that came while the log was not open.
     private let missed = Mutex<UInt64>(0)
     private let closed = Mutex(false)
+    private let openWaiters = Mutex<[@Sendable (Bool) -> Void]>([])
 
     /// Whether answers are being logged (false before the log could be opened, and after a stop).
     public var isOpen: Bool { writer.withLock { $0 } != nil && !closed.withLock { $0 } }
@@ -59,6 +60,7 @@ public final class QueryLogService: Service, AnswerRecorder {
             writer.withLock { $0 = opened }
             if lastError.withLock({ $0 }) != nil { logger.notice("query log \(path) is open again; questions are logged") }
             lastError.withLock { $0 = nil }
+            for waiter in openWaiters.withLock({ w in defer { w = [] }; return w }) { waiter(true) }
             return true
         } catch {
             let first = lastError.withLock { last -> Bool in
@@ -90,6 +92,24 @@ public final class QueryLogService: Service, AnswerRecorder {
     /// The writer's counters and, when it is not open, why.
     public var state: (counters: QueryLogWriter.Counters, error: String?, missed: UInt64) {
         (writer.withLock { $0 }?.counters ?? QueryLogWriter.Counters(), lastError.withLock { $0 }, missed.withLock { $0 })
+    }
+
+    /// Returns once the log is open (the retry succeeded), or false after `timeout` of the
+    /// system's clock: for tests and the status, not the answer path.
+    public func waitUntilOpen(timeout: Duration) async -> Bool {
+        await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
+            if isOpen { return done.resume(returning: true) }
+            let resumed = Mutex(false)
+            let once = { @Sendable (value: Bool) in
+                if resumed.withLock({ r in defer { r = true }; return !r }) { done.resume(returning: value) }
+            }
+            openWaiters.withLock { $0.append(once) }
+            if isOpen { once(true) }
+            Task {
+                try? await SystemClock().sleep(for: timeout)
+                once(false)
+            }
+        }
     }
 
     /// Waits until everything recorded so far is committed (tests, status).
