@@ -65,9 +65,10 @@ public final class TCPDeviceListener: Sendable {
 
 /// How many device connections may wait in their handshake. Authenticated links need no
 /// cap of their own: each configured device has at most one (a newer replaces an older).
-/// Like OpenSSH's MaxStartups, a connection over the cap does not wait: the oldest one
-/// still handshaking (from its address first) is closed to make room, so someone opening
-/// idle connections cannot hold the port, nor the descriptors the devices need.
+/// A connection over the cap does not wait: the oldest one still handshaking (from its
+/// address first) is closed to make room, one that has sent nothing before one that has
+/// said hello, so someone opening idle connections can neither hold the port and the
+/// descriptors the devices need, nor push out a device in the middle of its handshake.
 public struct ConnectionLimits: Sendable, Hashable {
     /// Connections not yet authenticated, in all.
     public var pendingHandshakes = 256
@@ -85,6 +86,8 @@ final class ConnectionRegistry: Sendable {
         var source: String
         /// Accept order, while the link has not authenticated; nil once it has.
         var pendingSince: UInt64?
+        /// Whether any byte came (a hello under way) while pending.
+        var started = false
     }
 
     private struct State {
@@ -102,8 +105,9 @@ final class ConnectionRegistry: Sendable {
         state.withLock { s in
             var evicted: [TCPDeviceLink] = []
             func oldestPending(from source: String?) -> ObjectIdentifier? {
-                s.entries.filter { $0.value.pendingSince != nil && (source == nil || $0.value.source == source) }
-                    .min { $0.value.pendingSince! < $1.value.pendingSince! }?.key
+                let waiting = s.entries.filter { $0.value.pendingSince != nil && (source == nil || $0.value.source == source) }
+                let silent = waiting.filter { !$0.value.started }
+                return (silent.isEmpty ? waiting : silent).min { $0.value.pendingSince! < $1.value.pendingSince! }?.key
             }
             let fromSource = s.entries.values.filter { $0.pendingSince != nil && $0.source == source }.count
             if fromSource >= limits.pendingPerAddress, let oldest = oldestPending(from: source) {
@@ -116,6 +120,11 @@ final class ConnectionRegistry: Sendable {
             s.entries[ObjectIdentifier(link)] = Entry(link: link, source: source, pendingSince: s.accepted)
             return evicted
         }
+    }
+
+    /// The first bytes came: a handshake is under way.
+    func started(_ link: TCPDeviceLink) {
+        state.withLock { $0.entries[ObjectIdentifier(link)]?.started = true }
     }
 
     /// The link's device authenticated: it no longer counts against the handshake caps.
@@ -144,6 +153,7 @@ final class DeviceChannelHandler: ChannelInboundHandler {
     private var link: TCPDeviceLink?
     private var ticker: RepeatedTask?
     private var reportedAuthenticated = false
+    private var reportedStarted = false
 
     init(hub: DeviceHub, handler: any DeviceEventHandler, timing: SessionTiming, clock: any HallClock,
          connections: ConnectionRegistry, logger: Logger) {
@@ -175,6 +185,10 @@ final class DeviceChannelHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let session else { return }
+        if !reportedStarted, let link {
+            reportedStarted = true
+            connections.started(link)
+        }
         session.received(unwrapInboundIn(data).readableBytesView)
         if !reportedAuthenticated, session.session.authenticatedDevice != nil, let link {
             reportedAuthenticated = true

@@ -53,6 +53,13 @@ struct HallBench {
             LiveBench.run(hall: try Hall.builtIn(), queries: questions, sink: &sink, rounds: Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 50)
             return
         }
+        if CommandLine.arguments.dropFirst().first == "attacks" {
+            do { try AttackBench.run() } catch {
+                print("hallbench attacks: \(error)")
+                exit(1)
+            }
+            return
+        }
         if CommandLine.arguments.dropFirst().first == "devices" {
             try DeviceBench.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
             return

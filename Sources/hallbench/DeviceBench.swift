@@ -28,7 +28,7 @@ enum DeviceBench {
         let hall = try Hall.builtIn()
         let stations = hall.map.stations.map(\.id)
         let ids = (1...devices).map { "load-robot-\($0)" }
-        var config = "listen:\n  tcp: 127.0.0.1:0\nlimits:\n  query_burst: 1000000\n  query_refill_seconds: 0.000001\ndevices:\n"
+        var config = "listen:\n  tcp: 127.0.0.1:0\nlimits:\n  query_burst: 100000\n  query_refill_seconds: 0.001\ndevices:\n"
         for (i, id) in ids.enumerated() {
             config += "  - {id: \(id), kind: robot, station: \(stations[i % stations.count]), key: \"text:hallguide-dev-key:\(id)\"}\n"
         }
