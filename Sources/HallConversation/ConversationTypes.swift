@@ -52,16 +52,17 @@ public struct Speech: Sendable, Hashable {
     public var sentence: String
 }
 
-/// One question as it was answered, for the query log.
-public struct AnsweredQuestion: Sendable {
-    public var device: ConversationDevice
+/// One question as it was answered, for the query log. A class: the answer is several
+/// hundred bytes, and effects are passed around by value.
+public final class AnsweredQuestion: Sendable {
+    public let device: ConversationDevice
     /// The question as asked, ID-card and phone numbers redacted.
-    public var question: String
+    public let question: String
     /// Nil when the hall could not answer at all (see `error`); the device was sent to the desk.
-    public var answer: HallAnswers.Answer?
-    public var error: String?
+    public let answer: HallAnswers.Answer?
+    public let error: String?
     /// The hall that answered: the log normalises the text as its matcher did.
-    public var hall: Hall
+    public let hall: Hall
 
     public init(device: ConversationDevice, question: String, answer: HallAnswers.Answer?, error: String?, hall: Hall) {
         self.device = device
