@@ -151,7 +151,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "hallsim",
-            dependencies: ["DeviceSimulation", "DeviceSessions", "DeviceProtocol", "HallTime",
+            dependencies: ["DeviceSimulation", "DeviceSessions", "DeviceProtocol", "HallTime", "HallModel",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),

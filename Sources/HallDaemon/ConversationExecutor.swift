@@ -93,6 +93,9 @@ public final class ConversationExecutor: DeviceEventHandler, Sendable {
 
     public var closures: HallClosures { conversation.withLock { $0.live.closures } }
 
+    /// The live hall as the conversation answers by it: the closures, their plan, the queue.
+    public var live: Conversation.LiveState { conversation.withLock { $0.live } }
+
     public var robots: [RobotRecord] { conversation.withLock { $0.robots.values.sorted { $0.id < $1.id } } }
 
     public var stats: AnswerStats { conversation.withLock { $0.stats } }

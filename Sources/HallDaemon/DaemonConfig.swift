@@ -49,6 +49,8 @@ public struct DaemonConfig: Sendable {
     /// The query log (`query_log:`); nil: off. A configuration file without the key, and
     /// the built-in defaults, log to the default path; `DaemonConfig()` itself does not.
     public var queryLog: QueryLogSettings?
+    /// Closures and the queue feed (`live:`, LiveSettings.swift).
+    public var live = LiveSettings()
     public var source: String = "built-in defaults"
 
     public init() {}
@@ -130,6 +132,7 @@ public struct DaemonConfig: Sendable {
             ]),
             .field("audio", \.audio, AudioConfig.yaml(baseDirectory: (file as NSString).deletingLastPathComponent)),
             .field("query_log", \.queryLog, QueryLogSettings.yaml),
+            .field("live", \.live, LiveSettings.yaml),
         ]
         return .mapping(start, fields)
     }

@@ -14,6 +14,25 @@ public protocol StatusProvider: Sendable {
     /// Waits until the query log has committed everything recorded so far (bounded); its
     /// state after, nil when the log is off.
     func flushQueryLog() async -> DaemonStatus.QueryLog?
+    /// What is closed now; nil when this provider keeps no closures.
+    func closureList() -> StatusResults.Closures?
+    /// Closes a window, zone, place, walkway or area (`target`, `until`, `reason`,
+    /// `reason_en` of the request); `who` (the peer) is logged.
+    func close(_ request: StatusRequest, by who: String) async -> Result<StatusResults.ClosureChange, StatusRefusal>
+    /// Reopens the request's `target`.
+    func reopen(_ request: StatusRequest, by who: String) async -> Result<StatusResults.ClosureChange, StatusRefusal>
+}
+
+extension StatusProvider {
+    public func closureList() -> StatusResults.Closures? { nil }
+
+    public func close(_ request: StatusRequest, by who: String) async -> Result<StatusResults.ClosureChange, StatusRefusal> {
+        .failure(.init("this halld keeps no closures"))
+    }
+
+    public func reopen(_ request: StatusRequest, by who: String) async -> Result<StatusResults.ClosureChange, StatusRefusal> {
+        .failure(.init("this halld keeps no closures"))
+    }
 }
 
 public enum HallGuideVersion {

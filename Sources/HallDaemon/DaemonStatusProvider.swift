@@ -58,7 +58,7 @@ extension HallDaemon: StatusProvider {
                       failed: $0.counters.failed, lastError: $0.lastError ?? "", dropped: $0.counters.dropped,
                       suppressed: $0.counters.suppressed, reopens: $0.counters.reopens, openFailures: $0.counters.openFailures)
             },
-            queryLog: queryLogStatus)
+            queryLog: queryLogStatus, live: liveStatus(at: wall))
     }
 
     func queryLogState() -> DaemonStatus.QueryLog? {

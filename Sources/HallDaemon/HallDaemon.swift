@@ -32,6 +32,10 @@ public final class HallDaemon: Sendable {
     public let metricsEndpoint: MetricsService?
     public let statusSocket: StatusSocketService
     public let reloads: ReloadService
+    /// What staff closed, kept in the state directory (README "Closures").
+    public let closures: ClosuresService
+    /// The queue feed, when configured (`live.queue_feed`, `live.queue_feed_key_file`).
+    public let queueFeed: QueueFeedService?
     let systemd: SystemdService
     let gate: StartupGate
     let logger: Logger
@@ -90,6 +94,14 @@ public final class HallDaemon: Sendable {
         conversation = ConversationExecutor(conversation: Conversation(hall: hall, devices: devices), hub: hub, audio: audioSystem,
                                             recorder: queryLog, metrics: metrics, clock: clock, logger: logger)
         let conversation = conversation
+        closures = ClosuresService(
+            path: DaemonConfig.closuresPath(configured: config.live.closuresPath, environment: environment, queryLog: config.queryLog),
+            conversation: conversation, clock: clock, logger: logger)
+        queueFeed = config.live.hasQueueFeed
+            ? QueueFeedService(settings: .init(file: config.live.queueFeedFile, key: config.live.queueFeedKey,
+                                               maxAge: config.live.queueMaxAgeSeconds),
+                               conversation: conversation, clock: clock, logger: logger)
+            : nil
 
         self.devices = config.tcpHost.map {
             DeviceListenerService(host: $0, port: config.tcpPort, hub: hub, handler: conversation, timing: config.timing,
@@ -141,6 +153,8 @@ public final class HallDaemon: Sendable {
         var list: [(any Service, String)] = []
         if let queryLog { list.append((queryLog, "query log")) }
         if let audio { list.append((audio, "audio")) }
+        list.append((closures, "closures"))
+        if let queueFeed { list.append((queueFeed, "queue feed")) }
         list.append((statusSocket, StatusSocketService.name))
         if let metricsEndpoint { list.append((metricsEndpoint, MetricsService.name)) }
         list.append((serial, "serial links"))
@@ -197,6 +211,7 @@ public final class HallDaemon: Sendable {
                 result = .init(secondsAgo: 0, ok: false, problems: missing.map { "the new map lacks station '\($0)'" }, dataVersion: running)
             } else {
                 conversation.replaceHall(hall)
+                closures.hallReplaced()
                 loadedAt.withLock { $0 = clock.wallClock() }
                 result = .init(secondsAgo: 0, ok: true, problems: [], dataVersion: hall.version)
             }
@@ -215,6 +230,7 @@ public final class HallDaemon: Sendable {
 
     func refreshMetrics() {
         metrics.update(devicesUp: hub.connectedDevices.count, badFrames: hub.badFrameCount)
+        refreshLiveMetrics()
         for output in audio?.system.status() ?? [] {
             metrics.audio(output: output.name, played: output.counters.played, failed: output.counters.failed, state: output.state.rawValue)
         }

@@ -31,14 +31,21 @@ struct RequestHandler: Sendable {
                 logger.warning("status socket: refused \(command.rawValue) from \(who): \(reason)")
                 return Self.failure("not authorised: \(reason)")
             }
-            // The arguments are the client's text: escaped, so no line of the log is forged.
-            let arguments = [request.robot, request.place].compactMap { $0 }.map { " " + LogText.escaped($0) }.joined()
-            logger.notice("status socket: \(command.rawValue)\(arguments) by \(who)")
+            logger.notice("status socket: \(command.rawValue)\(Self.details(request)) by \(who)")
         }
-        return await run(command, request)
+        return await run(command, request, by: peer.map(\.description) ?? "an unknown peer")
     }
 
-    private func run(_ command: StatusCommand, _ request: StatusRequest) async -> ByteBuffer {
+    /// The request's arguments for the log line, client text escaped (a reason cannot
+    /// forge a line or move a terminal's cursor).
+    static func details(_ request: StatusRequest) -> String {
+        [request.robot, request.place, request.target].compactMap { $0 }.map { " " + LogText.escaped($0) }.joined()
+            + (request.until.map { " until " + LogText.escaped($0) } ?? "")
+            + (request.reason.map { " reason " + LogText.escaped($0) } ?? "")
+            + (request.reasonEn.map { " reason_en " + LogText.escaped($0) } ?? "")
+    }
+
+    private func run(_ command: StatusCommand, _ request: StatusRequest, by who: String) async -> ByteBuffer {
         switch command {
         case .status:
             return Self.success(provider.status())
@@ -65,6 +72,20 @@ struct RequestHandler: Sendable {
         case .audioTest:
             guard let place = request.place, !place.isEmpty else { return Self.failure("audio-test needs \"place\"") }
             return Self.success(StatusResults.AudioTest(place: place, outcome: await provider.audioTest(place: place)))
+        case .closures:
+            guard let list = provider.closureList() else { return Self.failure("this halld keeps no closures") }
+            return Self.success(list)
+        case .close:
+            return Self.reply(await provider.close(request, by: who))
+        case .open:
+            return Self.reply(await provider.reopen(request, by: who))
+        }
+    }
+
+    static func reply<R: Codable & Sendable>(_ result: Result<R, StatusRefusal>) -> ByteBuffer {
+        switch result {
+        case .success(let value): success(value)
+        case .failure(let refusal): failure(refusal.message)
         }
     }
 

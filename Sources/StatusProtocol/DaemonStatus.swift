@@ -248,9 +248,12 @@ public struct DaemonStatus: Codable, Sendable, Hashable {
     public var audio: [AudioOutput]
     /// Absent when the query log is off (and from halld before the query log, 0.3.0).
     public var queryLog: QueryLog?
+    /// Closures, windows open and the queue feed (LiveStatus.swift). Added after 0.3.0.
+    public var live: Live?
 
     public init(version: String, pid: Int32, uptimeSeconds: Double, hall: HallData, lastReload: Reload?, devices: [Device],
-                answers: Answers, badFrames: Int, malformed: [MalformedFrame], audio: [AudioOutput], queryLog: QueryLog? = nil) {
+                answers: Answers, badFrames: Int, malformed: [MalformedFrame], audio: [AudioOutput], queryLog: QueryLog? = nil,
+                live: Live? = nil) {
         self.version = version
         self.pid = pid
         self.uptimeSeconds = uptimeSeconds
@@ -262,5 +265,6 @@ public struct DaemonStatus: Codable, Sendable, Hashable {
         self.malformed = malformed
         self.audio = audio
         self.queryLog = queryLog
+        self.live = live
     }
 }

@@ -17,32 +17,52 @@ public enum StatusCommand: String, CaseIterable, Sendable {
     case flush
     case reload, recall
     case audioTest = "audio-test"
+    /// The live hall: close or reopen a window, zone, place, walkway or area (admin), and
+    /// list what is closed.
+    case close, open, closures
 
     /// Changes something in the hall (reload swaps the data, recall moves a robot, an
-    /// audio test makes a sound in front of visitors), so it needs an authorised peer.
+    /// audio test makes a sound in front of visitors, a closure changes where visitors are
+    /// sent), so it needs an authorised peer.
     public var isAdmin: Bool {
         switch self {
-        case .reload, .recall, .audioTest: true
-        case .status, .version, .devices, .audio, .errors, .flush: false
+        case .reload, .recall, .audioTest, .close, .open: true
+        case .status, .version, .devices, .audio, .errors, .flush, .closures: false
         }
     }
 }
 
 /// `{"command":"recall","robot":"robot-north"}`. `command` stays a string so that an
 /// unknown one can be answered with an error naming it, instead of failing to decode.
+///
+/// `close` and `open` name a `target` (`window-16`, `social-insurance`, `edge:a,b`, …);
+/// `close` may add `until` (`13:30` today, `2026-12-08 09:30` in the hall's time, ISO
+/// 8601 with an offset, or `+30m`), `reason` and `reason_en`. halld reads the time in
+/// the hall's time zone by its own clock.
 public struct StatusRequest: Codable, Sendable, Hashable {
     public var command: String
     public var robot: String?
     public var place: String?
+    public var target: String?
+    public var until: String?
+    public var reason: String?
+    public var reasonEn: String?
 
-    public init(command: String, robot: String? = nil, place: String? = nil) {
+    public init(command: String, robot: String? = nil, place: String? = nil, target: String? = nil, until: String? = nil,
+                reason: String? = nil, reasonEn: String? = nil) {
         self.command = command
         self.robot = robot
         self.place = place
+        self.target = target
+        self.until = until
+        self.reason = reason
+        self.reasonEn = reasonEn
     }
 
-    public init(_ command: StatusCommand, robot: String? = nil, place: String? = nil) {
-        self.init(command: command.rawValue, robot: robot, place: place)
+    public init(_ command: StatusCommand, robot: String? = nil, place: String? = nil, target: String? = nil,
+                until: String? = nil, reason: String? = nil, reasonEn: String? = nil) {
+        self.init(command: command.rawValue, robot: robot, place: place, target: target, until: until, reason: reason,
+                  reasonEn: reasonEn)
     }
 }
 

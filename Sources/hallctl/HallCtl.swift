@@ -11,7 +11,8 @@ struct HallCtl: ParsableCommand {
         commandName: "hallctl",
         abstract: "HallGuide staff and operations tool: ask, route, explain, validate, check, map, report.",
         subcommands: [Ask.self, Route.self, Explain.self, Validate.self, Check.self, MapCommand.self, Report.self, ExportDefault.self, AudioCommands.self,
-                      HalldStatus.self, HalldReload.self, HalldRecall.self, HalldErrors.self]
+                      HalldStatus.self, HalldReload.self, HalldRecall.self, HalldErrors.self,
+                      HalldClose.self, HalldOpen.self, HalldClosures.self]
     )
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HallAnswers
 import HallModel
+import StatusProtocol
 
 /// --at, --closures, --queue and --queue-max-age: the live hall for `ask` and `explain`.
 /// Without --at an answer is as at the wall clock, by the hall's hours and calendar.
@@ -18,6 +19,12 @@ struct LiveOptions: ParsableArguments {
     @Option(help: "Seconds after which a queue snapshot is too old to quote.")
     var queueMaxAge: Double = LiveConditions.defaultQueueMaxAge
 
+    @Flag(help: ArgumentHelp("Answer under the running halld's closures and queue snapshot, asked over its status socket.",
+                             discussion: "Give the --map halld uses; --at still sets the moment."))
+    var halld = false
+
+    @OptionGroup var socket: SocketOptions
+
     /// The moment asked: `--at`, else the wall clock (hallctl is the caller that owns one).
     func moment(for hall: Hall) throws -> Date {
         guard let at else { return Date() }
@@ -31,6 +38,10 @@ struct LiveOptions: ParsableArguments {
         let now = try moment(for: hall)
         var plan: ClosurePlan?
         var snapshot: QueueSnapshot?
+        if halld {
+            guard closures == nil, queue == nil else { throw ArgumentParser.ValidationError("give --halld or --closures/--queue, not both") }
+            return try running(hall, at: now)
+        }
         do throws(HallModel.ValidationError) {
             if let closures {
                 let file = try HallFiles.read(closures)
@@ -45,5 +56,32 @@ struct LiveOptions: ParsableArguments {
             throw ExitCode(1)
         }
         return LiveConditions(now: now, closures: plan, queue: snapshot, queueMaxAge: queueMaxAge)
+    }
+
+    /// The running halld's closures and queue snapshot, from its status.
+    func running(_ hall: Hall, at now: Date) throws -> LiveConditions {
+        let (raw, header) = try socket.ask(StatusRequest(.status))
+        guard header.ok else { refused(header) }
+        guard let live = socket.result(DaemonStatus.self, in: raw).live else {
+            fail("this halld reports no closures or queue (it is older than hallctl)", code: 2)
+        }
+        var closures = HallClosures()
+        for entry in live.closures {
+            switch Closure.Target.parse(entry.target, in: hall.map) {
+            case .success(let target):
+                closures.close(Closure(target: target, reason: entry.reason, reasonEnglish: entry.reasonEn,
+                                       until: entry.until.flatMap(HallTimeZone.parseISO8601),
+                                       since: entry.since.flatMap(HallTimeZone.parseISO8601)))
+            case .failure(let problem):
+                FileHandle.standardError.write(Data("hallctl: warning: halld's closure \(entry.target) does not fit this map (\(problem)); is --map the one halld uses?\n".utf8))
+            }
+        }
+        var snapshot: QueueSnapshot?
+        if let q = live.queue, let time = q.time.flatMap(HallTimeZone.parseISO8601) {
+            snapshot = QueueSnapshot(time: time, waiting: q.waiting ?? [:],
+                                     calling: Dictionary((q.calling ?? []).map { ($0.window, $0.ticket) }, uniquingKeysWith: { a, _ in a }))
+        }
+        return LiveConditions(now: now, closures: closures.isEmpty ? nil : ClosurePlan(hall: hall, closures: closures, at: now),
+                              queue: snapshot, queueMaxAge: live.queue?.maxAgeSeconds ?? queueMaxAge)
     }
 }

@@ -58,7 +58,7 @@ func refused(_ header: StatusReplyHeader) -> Never {
 struct HalldStatus: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show a running halld: data version, last reload, devices, answers, audio, malformed frames.")
+        abstract: "Show a running halld: data version, last reload, answers, closures, the queue feed, devices, audio, malformed frames.")
 
     @OptionGroup var socket: SocketOptions
 

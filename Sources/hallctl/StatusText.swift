@@ -19,6 +19,7 @@ enum StatusText {
             .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         out.append("answers: \(s.answers.answered)\(outcomes.isEmpty ? "" : " (\(outcomes))"), failed \(s.answers.failed)")
         out.append(queryLogLine(s.queryLog))
+        out.append(contentsOf: liveLines(s.live))
         out.append("")
         out.append(contentsOf: deviceTable(s.devices))
         let serial = serialTable(s.devices)
@@ -138,11 +139,11 @@ enum StatusText {
     }
 
     static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> [String] {
-        var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var widths = header.map(displayWidth)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], displayWidth(cell)) } }
         return ([header] + rows).map { row in
             row.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                let pad = String(repeating: " ", count: widths[i] - displayWidth(cell))
                 if i == row.count - 1 { return rightAligned.contains(i) ? pad + cell : cell }
                 return rightAligned.contains(i) ? pad + cell : cell + pad
             }.joined(separator: "  ")

@@ -10,7 +10,7 @@ struct HallSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hallsim",
         abstract: "Simulated HallGuide robots and screens, for tests, demos and load.",
-        subcommands: [Robot.self, Screen.self, Load.self])
+        subcommands: [Robot.self, Screen.self, Load.self, Queue.self])
 }
 
 /// How to reach halld and who to be.
