@@ -115,7 +115,7 @@ final class DaemonConfigTests: XCTestCase {
             """), [
                 "halld.yaml:2: unknown key 'mapp' in hall (expected one of: intents, map)",
                 "halld.yaml:4: unknown key 'tpc' in listen (expected one of: tcp)",
-                "halld.yaml:6: unknown key 'heartbeat' in limits (expected one of: ack_timeout_ms, handshake_seconds, heartbeat_seconds, missed_heartbeats, query_burst, query_refill_seconds)",
+                "halld.yaml:6: unknown key 'heartbeat' in limits (expected one of: ack_timeout_ms, handshake_seconds, heartbeat_seconds, max_pending_handshakes, max_pending_per_address, missed_heartbeats, query_burst, query_refill_seconds)",
                 "halld.yaml:8: unknown key 'sockett' in status (expected one of: admin_groups, admin_uids, socket)",
                 "halld.yaml:10: unknown key 'lisen' in metrics (expected one of: listen)",
                 "halld.yaml:12: unknown key 'pth' in query_log (expected one of: flush_ms, max_records, path, retention_days)",
