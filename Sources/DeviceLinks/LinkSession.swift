@@ -52,7 +52,12 @@ public final class LinkSession {
     // MARK: - Input
 
     /// Bytes from a binary transport.
-    public func received(_ bytes: some Collection<UInt8>) {
+    public func received(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { received($0) }
+    }
+
+    /// Bytes from a binary transport, in memory (a socket's read buffer).
+    public func received(_ bytes: UnsafeRawBufferPointer) {
         let now = clock.now()
         lastBytesAt = now
         session.inputArrived(now: now)
@@ -61,7 +66,7 @@ public final class LinkSession {
         while !rest.isEmpty, !session.isClosed {
             let chunk = rest.prefix(FrameLayout.maxFrameSize)
             rest = rest.dropFirst(chunk.count)
-            decoder.append(chunk)
+            decoder.append(UnsafeRawBufferPointer(rebasing: chunk))
             drain()
             if session.authenticatedDevice == nil, !session.isClosed, decoder.counters.resyncBytes > Self.unauthenticatedNoiseLimit {
                 apply(session.close(.noise(bytes: decoder.counters.resyncBytes)))

@@ -249,7 +249,7 @@ public final class SerialPortLink: DeviceLink {
                 if n.rawValue < 0 {
                     writer.broken = true
                 } else if n.rawValue > 0 {
-                    session.received(buffer[0..<Int(n.rawValue)])
+                    buffer.withUnsafeBytes { session.received(UnsafeRawBufferPointer(rebasing: $0[0..<Int(n.rawValue)])) }
                 }
             }
             // libserialport reads 0 both for "no data" and a gone far end: the poll flags tell.

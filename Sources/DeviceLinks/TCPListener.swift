@@ -189,7 +189,7 @@ final class DeviceChannelHandler: ChannelInboundHandler {
             reportedStarted = true
             connections.started(link)
         }
-        session.received(unwrapInboundIn(data).readableBytesView)
+        unwrapInboundIn(data).withUnsafeReadableBytes { session.received($0) }
         if !reportedAuthenticated, session.session.authenticatedDevice != nil, let link {
             reportedAuthenticated = true
             connections.authenticated(link)

@@ -84,6 +84,20 @@ public struct FrameDecoder: Sendable {
     public var pendingByteCount: Int { pending.count - pendingStart }
 
     public mutating func append(_ bytes: some Sequence<UInt8>) {
+        if let done = bytes.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0)) }) { return done }
+        compactPending()
+        pending.append(contentsOf: bytes)
+        inputIsStale = false
+    }
+
+    /// The fast path: bytes in memory (a socket's read, a slice of an array), copied once.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        compactPending()
+        pending.append(contentsOf: bytes)
+        inputIsStale = false
+    }
+
+    private mutating func compactPending() {
         if pendingStart == pending.count {
             pending.removeAll(keepingCapacity: true)
             pendingStart = 0
@@ -91,8 +105,6 @@ public struct FrameDecoder: Sendable {
             pending.removeFirst(pendingStart)
             pendingStart = 0
         }
-        pending.append(contentsOf: bytes)
-        inputIsStale = false
     }
 
     /// The link has gone quiet mid-frame (or closed): no more bytes will complete what is held.
