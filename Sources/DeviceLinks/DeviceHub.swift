@@ -150,7 +150,9 @@ public final class DeviceHub: Sendable {
             s.status[device.id]?.connected = true
             s.status[device.id]?.transport = link.transport
             s.status[device.id]?.peer = link.peer
-            s.status[device.id]?.firmware = firmware
+            // The device's own text: kept escaped, so a status table cannot be made to
+            // print control characters on an operator's terminal.
+            s.status[device.id]?.firmware = LogText.escaped(firmware, limit: 64)
             s.status[device.id]?.lastSeen = now
             s.status[device.id]?.reconnects += old == nil ? 0 : 1
             return old
