@@ -33,6 +33,7 @@ public struct TextNormalizer: Sendable {
         if c < 0x80 { return Self.asciiFold[Int(c)] }
         if c >= 0x3400 && c <= 0x9FFF { return hanzi.simplified(c) }
         if c == 0x3001 || c == 0x3002 || c == 0x2026 || c == 0xFF61 { return Self.clauseBreak }  // 、 。 … ｡
+        if Self.isFormat(c) { return Self.dropped }
         if Self.isSeparator(c) { return Self.space }
         return c
     }
@@ -44,6 +45,15 @@ public struct TextNormalizer: Sendable {
         (c >= 0x80 && c <= 0xBF) || (c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F)
             || (c >= 0xFE10 && c <= 0xFE6F) || (c >= 0xFF00 && c <= 0xFF65) || c == 0xFEFF
             || (c >= 0x1F000 && c <= 0x1FAFF)  // emoji and pictographs
+    }
+
+    /// Invisible format characters (Unicode Cf: zero-width space and joiners, bidi marks,
+    /// the soft hyphen, the BOM) and variation selectors: pasted or ASR text carries them
+    /// inside words ("护\u{200B}照"), where a space would split the word.
+    @inline(__always)
+    static func isFormat(_ c: UInt32) -> Bool {
+        c == 0xAD || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F)
+            || c == 0xFEFF || c == 0x180E || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0000 && c <= 0xE0FFF)
     }
 
     @inline(__always)

@@ -24,6 +24,10 @@ final class MatcherDecisionTests: XCTestCase {
         XCTAssertEqual(route("身份证丢了怎么补"), "id-card")
     }
 
+    func testAZeroWidthSpaceInsideAKeywordStillMatches() {
+        XCTAssertEqual(route("护\u{200B}照在哪里办"), "passport")
+    }
+
     func testTraditionalAndFullWidth() {
         XCTAssertEqual(route("護照在哪裡辦理"), "passport")
         XCTAssertEqual(route("ＰＡＳＳＰＯＲＴ"), "passport")

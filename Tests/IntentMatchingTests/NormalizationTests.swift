@@ -14,6 +14,16 @@ final class NormalizationTests: XCTestCase {
         XCTAssertEqual(normalizer.normalizedString("身份証"), "身份证")
     }
 
+    /// Invisible format characters inside a word (pasted text, some ASR engines) are
+    /// dropped, not turned into a space that would split the word.
+    func testFormatCharactersInsideAWordAreDropped() {
+        XCTAssertEqual(normalizer.normalizedString("护\u{200B}照在哪"), "护照在哪")
+        XCTAssertEqual(normalizer.normalizedString("\u{FEFF}社\u{200D}保\u{00AD}卡\u{2060}"), "社保卡")
+        XCTAssertEqual(normalizer.normalizedString("身\u{200E}份\u{202E}证\u{FE0F}"), "身份证")
+        // A real space still separates words.
+        XCTAssertEqual(normalizer.normalizedString("护\u{3000}照"), "护 照")
+    }
+
     func testChineseNumeralsInWindowReferences() {
         XCTAssertEqual(normalizer.normalizedString("三十号窗口怎么走"), "30号窗口怎么走")
         XCTAssertEqual(normalizer.normalizedString("四十五号窗口"), "45号窗口")

@@ -26,6 +26,8 @@ public final class MetricsService: Service {
     }
 
     public var port: Int? { endpoint.withLock { $0 }?.port }
+    /// Scrape connections open now (nil before the endpoint is up).
+    public var openConnections: Int? { endpoint.withLock { $0 }?.openConnections }
 
     public func run() async throws {
         let bound: MetricsEndpoint
