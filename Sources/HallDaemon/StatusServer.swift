@@ -239,7 +239,8 @@ final class ConnectionSlots: Sendable {
 
 /// Closes a connection that has sent no request (a non-blank line) and been sent no reply
 /// for `timeout`: blank lines do not count, so nobody holds a connection slot for ever by
-/// pressing Enter now and then.
+/// pressing Enter now and then. While a request waits for its reply (a long reload) the
+/// clock does not run: the client is waiting on halld, not idling.
 final class CloseWithoutRequests: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = StatusInput
     typealias InboundOut = StatusInput
@@ -248,6 +249,8 @@ final class CloseWithoutRequests: ChannelDuplexHandler, RemovableChannelHandler 
 
     let timeout: TimeAmount
     private var timer: Scheduled<Void>?
+    /// Requests read whose reply has not been written yet.
+    private var awaitingReplies = 0
 
     init(timeout: TimeAmount) { self.timeout = timeout }
 
@@ -257,14 +260,18 @@ final class CloseWithoutRequests: ChannelDuplexHandler, RemovableChannelHandler 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .line(let line) where !line.readableBytesView.allSatisfy(Self.isBlank): restart(context)
+        case .line(let line) where !line.readableBytesView.allSatisfy(Self.isBlank):
+            awaitingReplies += 1
+            timer?.cancel()
+            timer = nil
         case .line, .tooLong: break
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        restart(context)
+        awaitingReplies = max(0, awaitingReplies - 1)
+        if awaitingReplies == 0 { restart(context) }
         context.write(data, promise: promise)
     }
 

@@ -163,6 +163,19 @@ final class AttackTests: XCTestCase {
         }
         XCTAssertTrue(busy.isActive, "requests keep it open")
         _ = try? busy.finish()
+
+        // A request whose reply takes longer than the idle time (a reload of a big hall on a
+        // busy machine) is not cut off; the idle clock starts again at its reply.
+        let waiting = EmbeddedChannel(handler: CloseWithoutRequests(timeout: .seconds(60)), loop: loop)
+        try waiting.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try waiting.writeInbound(StatusInput.line(ByteBuffer(string: #"{"command":"reload"}"#)))
+        loop.advanceTime(by: .seconds(300))
+        XCTAssertTrue(waiting.isActive, "a request in progress holds its connection")
+        try waiting.writeOutbound(ByteBuffer(string: "{\"ok\":true}\n"))
+        loop.advanceTime(by: .seconds(59))
+        XCTAssertTrue(waiting.isActive)
+        loop.advanceTime(by: .seconds(2))
+        XCTAssertFalse(waiting.isActive, "idle again after the reply")
     }
 
     /// An output with no sound card behind it: audio-test says so instead of "queued".
