@@ -139,7 +139,7 @@ let package = Package(
         ),
         .executableTarget(name: "hallbench", dependencies: ["HallAnswers", "HallModel", "IntentMatching", "Wayfinding", "HallDaemon",
                                                           "HallTestKit", "QueryLog", "DeviceSimulation", "DeviceSessions",
-                                                          "DeviceProtocol", "HallTime", "AudioPrompts"]),
+                                                          "DeviceProtocol", "HallTime", "AudioPrompts", "HallTestFixtures"]),
         .executableTarget(
             name: "halld",
             dependencies: [
@@ -176,5 +176,6 @@ let package = Package(
                                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "QueryLogTests", dependencies: ["QueryLog", "HallAnswers", "HallTime", "HallTestFixtures"]),
         .testTarget(name: "HallTimeTests", dependencies: ["HallTime"]),
+        .testTarget(name: "StatusProtocolTests", dependencies: ["StatusProtocol"]),
     ]
 )

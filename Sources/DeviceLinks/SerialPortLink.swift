@@ -6,20 +6,6 @@ import HallTime
 import Logging
 import Synchronization
 
-/// Where a serial device is: a path, or a USB adapter's serial number (stable across
-/// re-plugging, unlike /dev/ttyUSB0).
-public enum SerialPortName: Sendable, Hashable, CustomStringConvertible {
-    case path(String)
-    case usbSerial(String)
-
-    public var description: String {
-        switch self {
-        case .path(let p): p
-        case .usbSerial(let s): "usb-serial:\(s)"
-        }
-    }
-}
-
 public struct SerialSettings: Sendable, Hashable {
     public var baudRate: Int32 = 115_200
     /// First and longest wait before reopening a vanished port.

@@ -14,14 +14,18 @@ struct RequestHandler: Sendable {
     /// The reply to a request line; nil for a blank line, which is not a request (an
     /// operator pressing Enter in `socat`).
     func reply(to line: ByteBuffer, peer: PeerCredentials?) async -> ByteBuffer? {
-        let bytes = line.readableBytesView
-        guard bytes.contains(where: { !Self.isBlank($0) }) else { return nil }
-        guard let request = try? StatusWire.decoder().decode(StatusRequest.self, from: Data(bytes)) else {
+        let command: StatusCommand
+        let request: StatusRequest
+        switch StatusRequestLine.parse(line.readableBytesView) {
+        case .blank:
+            return nil
+        case .notARequest:
             return Self.failure("not a request: one JSON object with a \"command\" string per line")
-        }
-        guard let command = StatusCommand(rawValue: request.command) else {
+        case .unknownCommand(let name):
             let known = StatusCommand.allCases.map(\.rawValue).joined(separator: ", ")
-            return Self.failure("unknown command '\(LogText.escaped(request.command))' (known: \(known))")
+            return Self.failure("unknown command '\(LogText.escaped(name))' (known: \(known))")
+        case .request(let known, let parsed):
+            (command, request) = (known, parsed)
         }
         if command.isAdmin {
             // Every admin request is logged with who asked: refused ones for the security
@@ -105,9 +109,5 @@ struct RequestHandler: Sendable {
             // leave the client waiting for a line.
             return ByteBuffer(string: "{\"error\":\"halld could not encode the reply\",\"ok\":false}\n")
         }
-    }
-
-    private static func isBlank(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
     }
 }

@@ -260,7 +260,7 @@ final class CloseWithoutRequests: ChannelDuplexHandler, RemovableChannelHandler 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .line(let line) where !line.readableBytesView.allSatisfy(Self.isBlank):
+        case .line(let line) where !line.readableBytesView.allSatisfy(StatusRequestLine.isBlank):
             awaitingReplies += 1
             timer?.cancel()
             timer = nil
@@ -284,10 +284,6 @@ final class CloseWithoutRequests: ChannelDuplexHandler, RemovableChannelHandler 
         timer?.cancel()
         let channel = context.channel
         timer = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
-    }
-
-    static func isBlank(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
     }
 }
 

@@ -40,15 +40,15 @@ public enum FloorMapLoader {
             guard let top = r.mapping(root, allowed: keys, what: "the floor map") else { return }
             r.checkFormat(top)
             readHall(top["hall"], root, &r)
-            for node in r.sequence(top["levels"], what: "levels") { readLevel(node, &r) }
+            for node in r.sequence(top["levels"], what: "levels", limit: HallFileLimits.levels) { readLevel(node, &r) }
             if levels.isEmpty { r.fail(top["levels"] ?? root, "the map needs at least one level") }
-            for node in r.sequence(top["areas"], what: "areas") { readArea(node, &r) }
-            for node in r.sequence(top["nodes"], what: "nodes") { readNode(node, &r) }
+            for node in r.sequence(top["areas"], what: "areas", limit: HallFileLimits.areas) { readArea(node, &r) }
+            for node in r.sequence(top["nodes"], what: "nodes", limit: HallFileLimits.nodes) { readNode(node, &r) }
             if nodes.isEmpty { r.fail(top["nodes"] ?? root, "the map needs at least one node") }
-            for node in r.sequence(top["edges"], what: "edges") { readEdge(node, &r) }
-            for node in r.sequence(top["places"], what: "places") { readPlace(node, &r) }
-            for node in r.sequence(top["windows"], what: "windows") { readWindow(node, &r) }
-            for node in r.sequence(top["stations"], what: "stations") { readStation(node, &r) }
+            for node in r.sequence(top["edges"], what: "edges", limit: HallFileLimits.edges) { readEdge(node, &r) }
+            for node in r.sequence(top["places"], what: "places", limit: HallFileLimits.places) { readPlace(node, &r) }
+            for node in r.sequence(top["windows"], what: "windows", limit: HallFileLimits.windows) { readWindow(node, &r) }
+            for node in r.sequence(top["stations"], what: "stations", limit: HallFileLimits.stations) { readStation(node, &r) }
             readHours(top["hours"], &r)
             readTickets(top["tickets"], &r)
         }
@@ -190,7 +190,7 @@ public enum FloorMapLoader {
             var spots: [FloorMap.Spot] = []
             if let instances = f["instances"] {
                 if f["node"] != nil { r.fail(node, "\(what) has both 'node' and 'instances'") }
-                for item in r.sequence(instances, what: "instances of \(what)") {
+                for item in r.sequence(instances, what: "instances of \(what)", limit: HallFileLimits.instancesPerPlace) {
                     guard let g = r.mapping(item, allowed: ["node", "at"], what: "an instance of \(what)") else { continue }
                     if let s = spot(g, in: item, what: "an instance of \(what)", &r) { spots.append(s) }
                 }

@@ -63,12 +63,13 @@ public enum CalendarLoader {
         }
         r.checkFormat(top)
         var years: [Int] = []
-        for node in r.sequence(top["years"], what: "years") {
+        var yearSet: Set<Int> = []
+        for node in r.sequence(top["years"], what: "years", limit: HallFileLimits.years) {
             guard let year = node.int, (1970...9999).contains(year) else {
                 r.fail(node, "years must list four-digit years, got '\(node.string ?? "")'")
                 continue
             }
-            if years.contains(year) { r.fail(node, "year \(year) is listed twice") } else { years.append(year) }
+            if yearSet.insert(year).inserted { years.append(year) } else { r.fail(node, "year \(year) is listed twice") }
         }
         if years.isEmpty { r.fail(top["years"] ?? root, "the calendar needs 'years: [...]', the years it covers completely") }
 
@@ -78,7 +79,7 @@ public enum CalendarLoader {
                 r.fail(f[key]!, "bad date '\(text)' in \(what): expected YYYY-MM-DD")
                 return nil
             }
-            if !years.isEmpty && !years.contains(date.year) {
+            if !yearSet.isEmpty && !yearSet.contains(date.year) {
                 r.fail(f[key]!, "\(date) is outside the years this file covers (\(years.map(String.init).joined(separator: ", ")))")
             }
             return date
@@ -86,7 +87,10 @@ public enum CalendarLoader {
 
         var holidays: [HallCalendar.Holiday] = []
         var holidayLines: [Int] = []
-        for node in r.sequence(top["holidays"], what: "holidays") {
+        // Each day of a holiday (at most longestHoliday) to the holiday's index: overlaps
+        // and working days are looked up, not searched for.
+        var holidayOfDay: [Int: Int] = [:]
+        for node in r.sequence(top["holidays"], what: "holidays", limit: HallFileLimits.holidays) {
             guard let f = r.mapping(node, allowed: ["name", "from", "to", "date"], what: "a holiday") else { continue }
             let name = r.localized(f["name"], in: node, key: "name", what: "a holiday")
             let what = "holiday '\(name?.zh ?? "?")'"
@@ -108,17 +112,18 @@ public enum CalendarLoader {
                 r.fail(node, "\(what) is \(last.dayNumber - first.dayNumber + 1) days long: a typo in a date?")
                 continue
             }
-            if let other = holidays.indices.first(where: { holidays[$0].first <= last && first <= holidays[$0].last }) {
+            if let other = (first.dayNumber...last.dayNumber).lazy.compactMap({ holidayOfDay[$0] }).first {
                 r.fail(node, "\(what) (\(first) to \(last)) overlaps holiday '\(holidays[other].name.zh)' (line \(holidayLines[other]))")
                 continue
             }
+            for day in first.dayNumber...last.dayNumber { holidayOfDay[day] = holidays.count }
             holidays.append(.init(name: name, first: first, last: last))
             holidayLines.append(YAMLReader.line(node))
         }
 
         var workingDays: [HallCalendar.WorkingDay] = []
         var workingLines: [Int: Int] = [:]
-        for node in r.sequence(top["working_days"], what: "working_days") {
+        for node in r.sequence(top["working_days"], what: "working_days", limit: HallFileLimits.workingDays) {
             guard let f = r.mapping(node, allowed: ["date", "for"], what: "a working day"),
                   let day = date(f, "date", in: node, what: "a working day") else { continue }
             let note = r.string(f, "for", in: node, what: "working day \(day)", required: false)
@@ -130,7 +135,7 @@ public enum CalendarLoader {
                 r.fail(node, "working day \(day) is listed twice (first at line \(first))")
                 continue
             }
-            if let h = holidays.indices.first(where: { holidays[$0].first <= day && day <= holidays[$0].last }) {
+            if let h = holidayOfDay[day.dayNumber] {
                 r.fail(node, "\(day) is both a working day and in holiday '\(holidays[h].name.zh)' (line \(holidayLines[h]))")
                 continue
             }

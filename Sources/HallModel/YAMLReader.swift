@@ -31,9 +31,14 @@ public struct YAMLReader {
         return result
     }
 
-    /// Parses the text; a syntax error, an anchor or an alias becomes a diagnostic and the
-    /// result is nil (also nil for an empty document, without a diagnostic).
+    /// Parses the text; a file over YAMLLimits, a syntax error, an anchor or an alias
+    /// becomes a diagnostic and the result is nil (also nil for an empty document, without
+    /// a diagnostic).
     mutating func compose(_ text: String) -> Yams.Node? {
+        if let (line, problem) = YAMLLimits.sizeProblem(text) {
+            log.add(line, problem)
+            return nil
+        }
         let uses = YAMLAnchors.scan(text)
         guard uses.isEmpty else {
             log.append(contentsOf: YAMLAnchors.diagnostics(uses, file: file))
@@ -65,6 +70,13 @@ public struct YAMLReader {
         guard anchored.isEmpty else {
             log.append(contentsOf: YAMLAnchors.diagnostics(anchored, file: file))
             return nil
+        }
+        if let root {
+            let problems = YAMLLimits.problems(in: root)
+            guard problems.isEmpty else {
+                for (line, problem) in problems { log.add(line, problem) }
+                return nil
+            }
         }
         return root
     }
@@ -105,12 +117,18 @@ public struct YAMLReader {
         }
     }
 
-    mutating func sequence(_ node: Yams.Node?, what: String) -> [Yams.Node] {
+    /// A list's items; beyond `limit` items the list is refused at the first one past it
+    /// (HallFileLimits), and only the first `limit` are returned.
+    mutating func sequence(_ node: Yams.Node?, what: String, limit: Int = .max) -> [Yams.Node] {
         guard let node else { return [] }
         if case .scalar = node, node.null != nil { return [] }
         guard case let .sequence(sequence) = node else {
             fail(node, "\(what) must be a list")
             return []
+        }
+        guard sequence.count <= limit else {
+            fail(sequence[limit], "\(what) has \(sequence.count) entries; the limit is \(limit)")
+            return Array(sequence.prefix(limit))
         }
         return Array(sequence)
     }
@@ -169,18 +187,24 @@ public struct YAMLReader {
         return LocalizedText(zh: zh, en: en)
     }
 
-    /// `{zh: [..], en: [..]}` lists of words, each with its line.
-    mutating func wordLists(_ node: Yams.Node?, what: String) -> [(Language, String, Int)] {
+    /// `{zh: [..], en: [..]}` lists of words, each with its line; at most `limit` words in
+    /// each list, each at most HallFileLimits.wordCharacters long.
+    mutating func wordLists(_ node: Yams.Node?, what: String, limit: Int = .max) -> [(Language, String, Int)] {
         guard let node else { return [] }
         guard let fields = mapping(node, allowed: ["zh", "en"], what: what) else { return [] }
         var words: [(Language, String, Int)] = []
         for language in Language.allCases {
-            for item in sequence(fields[language.rawValue], what: "\(what).\(language.rawValue)") {
+            for item in sequence(fields[language.rawValue], what: "\(what).\(language.rawValue)", limit: limit) {
                 guard case .scalar = item, let word = item.string, !word.trimmingWhitespace().isEmpty else {
                     fail(item, "\(what).\(language.rawValue) must list non-empty words")
                     continue
                 }
-                words.append((language, word.trimmingWhitespace(), Self.line(item)))
+                let trimmed = word.trimmingWhitespace()
+                guard trimmed.count <= HallFileLimits.wordCharacters else {
+                    fail(item, "a word of \(trimmed.count) characters in \(what).\(language.rawValue); the limit is \(HallFileLimits.wordCharacters)")
+                    continue
+                }
+                words.append((language, trimmed, Self.line(item)))
             }
         }
         return words

@@ -10,13 +10,14 @@ struct KeywordAutomaton: Sendable {
         var end: Int32
     }
 
-    /// Symbol to class; class 0 is every symbol no pattern contains.
-    private let symbolClass: [UInt16]
+    /// Symbol to class; class 0 is every symbol no pattern contains. 32 bits: a hall's
+    /// keywords may hold more distinct characters than 16 bits count.
+    private let symbolClass: [UInt32]
     /// The root's transition per class (0: stay at the root).
     private let rootNext: [Int32]
     /// Children of state s are childClass/childTarget[childStart[s]..<childStart[s+1]], by class.
     private let childStart: [Int32]
-    private let childClass: [UInt16]
+    private let childClass: [UInt32]
     private let childTarget: [Int32]
     private let fail: [Int32]
     private let outputStart: [Int32]
@@ -24,36 +25,44 @@ struct KeywordAutomaton: Sendable {
     let stateCount: Int
 
     /// `patterns[i]` is matched as pattern id `i`; empty patterns are ignored.
+    ///
+    /// Linear in the patterns' total length: while building, every transition (the root's
+    /// thousands included) is found in one hash table, never by searching a state's children.
     init(patterns: [[UInt32]], symbolLimit: Int) {
-        var classes = [UInt16](repeating: 0, count: symbolLimit)
+        var classes = [UInt32](repeating: 0, count: symbolLimit)
         var classCount = 1
         for pattern in patterns {
             for symbol in pattern where Int(symbol) < symbolLimit && classes[Int(symbol)] == 0 {
-                classes[Int(symbol)] = UInt16(classCount)
+                classes[Int(symbol)] = UInt32(classCount)
                 classCount += 1
             }
         }
-        // The trie, with sparse children while building.
-        var children: [[(UInt16, Int32)]] = [[]]
+        // The trie: each state's children in creation order, and every transition by
+        // (state, class).
+        var children: [[(UInt32, Int32)]] = [[]]
+        var transition: [UInt64: Int32] = [:]
+        func key(_ state: Int, _ c: UInt32) -> UInt64 { UInt64(state) << 32 | UInt64(c) }
         var own: [[Int32]] = [[]]
         for (id, pattern) in patterns.enumerated() where !pattern.isEmpty && pattern.allSatisfy({ Int($0) < symbolLimit }) {
             var state = 0
             for symbol in pattern {
                 let c = classes[Int(symbol)]
-                if let next = children[state].first(where: { $0.0 == c }) {
-                    state = Int(next.1)
+                if let next = transition[key(state, c)] {
+                    state = Int(next)
                 } else {
                     children.append([])
                     own.append([])
-                    children[state].append((c, Int32(children.count - 1)))
-                    state = children.count - 1
+                    let next = Int32(children.count - 1)
+                    children[state].append((c, next))
+                    transition[key(state, c)] = next
+                    state = Int(next)
                 }
             }
             own[state].append(Int32(id))
         }
         let states = children.count
         var starts = [Int32](repeating: 0, count: states + 1)
-        var flatClass: [UInt16] = []
+        var flatClass: [UInt32] = []
         var flatTarget: [Int32] = []
         for s in 0..<states {
             starts[s] = Int32(flatClass.count)
@@ -66,15 +75,6 @@ struct KeywordAutomaton: Sendable {
         var root = [Int32](repeating: 0, count: classCount)
         for (c, t) in children[0] { root[Int(c)] = t }
 
-        func child(_ s: Int, _ c: UInt16) -> Int32? {
-            var k = Int(starts[s])
-            let end = Int(starts[s + 1])
-            while k < end {
-                if flatClass[k] == c { return flatTarget[k] }
-                k += 1
-            }
-            return nil
-        }
         // Failure links breadth first; outputs merged along them.
         var fail = [Int32](repeating: 0, count: states)
         var merged = own
@@ -88,8 +88,8 @@ struct KeywordAutomaton: Sendable {
                 queue.append(Int(t))
                 guard s != 0 else { continue }  // depth one fails to the root
                 var f = Int(fail[s])
-                while f != 0, child(f, c) == nil { f = Int(fail[f]) }
-                fail[Int(t)] = f == 0 ? root[Int(c)] : child(f, c)!
+                while f != 0, transition[key(f, c)] == nil { f = Int(fail[f]) }
+                fail[Int(t)] = f == 0 ? root[Int(c)] : transition[key(f, c)]!
             }
         }
         var outStart = [Int32](repeating: 0, count: states + 1)
@@ -150,7 +150,7 @@ struct KeywordAutomaton: Sendable {
 
     /// Approximate bytes held, for the benchmark's memory figure.
     var byteCount: Int {
-        symbolClass.count * 2 + rootNext.count * 4 + childStart.count * 4 + childClass.count * 2 + childTarget.count * 4
+        symbolClass.count * 4 + rootNext.count * 4 + childStart.count * 4 + childClass.count * 4 + childTarget.count * 4
             + fail.count * 4 + outputStart.count * 4 + outputs.count * 4
     }
 }

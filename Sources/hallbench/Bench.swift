@@ -11,7 +11,9 @@ import Wayfinding
 // `hallbench devices` for halld under 50 simulated devices (DeviceBench.swift), and
 // `hallbench startup` for the time from starting halld to READY=1 (StartupBench.swift), and
 // `hallbench audio` for an answer's prompt to the first sample written by ALSA, and
-// `hallbench live [ROUNDS]` for the live answers alone (LiveBench.swift).
+// `hallbench live [ROUNDS]` for the live answers alone (LiveBench.swift), and
+// `hallbench validate [--scale N]` for hallctl validate on a hall N times the built-in one
+// (ValidateBench.swift).
 
 @main
 struct HallBench {
@@ -58,6 +60,10 @@ struct HallBench {
                 print("hallbench attacks: \(error)")
                 exit(1)
             }
+            return
+        }
+        if CommandLine.arguments.dropFirst().first == "validate" {
+            try ValidateBench.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
             return
         }
         if CommandLine.arguments.dropFirst().first == "devices" {

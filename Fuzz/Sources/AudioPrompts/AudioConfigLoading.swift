@@ -1,0 +1,1 @@
+../../../Sources/AudioPrompts/AudioConfigLoading.swift

@@ -1,0 +1,1 @@
+../../../Sources/DeviceLinks/ConnectionLimits.swift

@@ -1,0 +1,1 @@
+../../../Sources/DeviceSessions/DeviceKey.swift

@@ -1,0 +1,1 @@
+../../../Sources/DeviceSessions/SessionTiming.swift

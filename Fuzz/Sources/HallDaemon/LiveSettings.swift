@@ -1,0 +1,1 @@
+../../../Sources/HallDaemon/Live/LiveSettings.swift
