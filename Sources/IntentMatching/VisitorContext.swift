@@ -1,0 +1,106 @@
+/// What one visitor's earlier turns leave for the next one (SPEC "The conversation
+/// contract"): the destinations offered when the hall asked back, or the destination just
+/// answered. A value, pure: the conversation keeps one per device and visitor and drops it
+/// when the robot signals a new visitor or the visitor has been quiet too long.
+public struct VisitorContext: Sendable, Hashable {
+    public enum Last: Sendable, Hashable {
+        /// A new visitor, or the last turn ended the thread (a fallback).
+        case nothing
+        /// The hall asked back offering these destinations, best first; `again` once it has
+        /// asked a second time.
+        case askedBack(candidates: [String], again: Bool)
+        /// The hall answered with a route to this destination.
+        case answered(destination: String, intent: String?)
+    }
+
+    public private(set) var last: Last = .nothing
+
+    public init() {}
+
+    public var isEmpty: Bool { last == .nothing }
+
+    /// Takes in the decision the visitor was given.
+    public mutating func remember(_ decision: MatchDecision) {
+        switch decision.outcome {
+        case .route:
+            last = decision.destination.map { .answered(destination: $0, intent: decision.intent) } ?? .nothing
+        case .clarify:
+            last = .askedBack(candidates: decision.candidates, again: decision.rule == .context(.askedAgain))
+        case .fallback:
+            last = .nothing
+        }
+    }
+
+    /// The decision for `query` in this context: the matcher's, unless a context rule
+    /// decides (the rule is then `.context`).
+    public func resolve(_ query: String, matcher: IntentMatcher, scratch: inout MatchScratch) -> MatchDecision {
+        let decision = matcher.match(query, scratch: &scratch)
+        switch last {
+        case .nothing:
+            return decision
+        case let .answered(destination, intent):
+            return followUp(decision, destination: destination, intent: intent, matcher: matcher, scratch)
+        case let .askedBack(candidates, again):
+            return reply(decision, offered: candidates, askedAgain: again, matcher: matcher, scratch)
+        }
+    }
+
+    private func followUp(_ decision: MatchDecision, destination: String, intent: String?, matcher: IntentMatcher,
+                          _ s: MatchScratch) -> MatchDecision {
+        guard decision.outcome == .fallback, decision.rule == .nothingMatched || decision.rule == .tooWeak,
+              ContextCues.contains(ContextCues.followUp, in: s.text) else { return decision }
+        var d = decision
+        d.outcome = .route
+        d.destination = destination
+        d.intent = intent
+        d.candidates = []
+        d.confidence = 1
+        d.rule = .context(.sameDestination)
+        return d
+    }
+
+    private func reply(_ decision: MatchDecision, offered: [String], askedAgain: Bool, matcher: IntentMatcher,
+                       _ s: MatchScratch) -> MatchDecision {
+        func pick(_ destination: String, _ rule: ContextRule) -> MatchDecision {
+            var d = decision
+            d.outcome = .route
+            d.destination = destination
+            d.intent = matcher.intentID(forDestination: destination)
+            d.candidates = []
+            d.confidence = 1
+            d.rule = .context(rule)
+            d.next = nil
+            return d
+        }
+        if ContextCues.contains(ContextCues.rejection, in: s.text) {
+            var d = decision
+            (d.outcome, d.destination, d.intent, d.candidates, d.confidence) = (.fallback, nil, nil, [], 0)
+            d.rule = .context(.rejectedAll)
+            return d
+        }
+        switch decision.outcome {
+        case .route:
+            if let destination = decision.destination, offered.contains(destination) { return pick(destination, .pickedByName) }
+        case .clarify:
+            let both = decision.candidates.filter(offered.contains)
+            if both.count == 1 { return pick(both[0], .pickedByName) }
+        case .fallback:
+            break
+        }
+        if let n = ContextCues.ordinal(in: s.text, count: offered.count) { return pick(offered[n - 1], .pickedByOrdinal(n)) }
+        // A question about something else is answered as a new question.
+        if decision.outcome == .route, case .clearWinner = decision.rule { return decision }
+        if decision.outcome == .clarify || decision.rule == .outOfScope { return decision }
+        if let described = matcher.described(among: offered, s) { return pick(described, .pickedByDescription) }
+        if decision.outcome == .route { return decision }
+        var d = decision
+        if askedAgain {
+            (d.outcome, d.destination, d.intent, d.candidates, d.confidence) = (.fallback, nil, nil, [], 0)
+            d.rule = .context(.gaveUp)
+        } else {
+            (d.outcome, d.destination, d.intent, d.candidates, d.confidence) = (.clarify, nil, nil, offered, 0)
+            d.rule = .context(.askedAgain)
+        }
+        return d
+    }
+}
