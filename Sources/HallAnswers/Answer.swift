@@ -59,6 +59,10 @@ public struct Answer: Sendable, Hashable, Encodable {
     public var liveRules: [LiveRule] = []
     /// The moment answered at (ISO 8601 with the hall's offset); nil without live conditions.
     public var at: String?
+    /// "先A，再B": where the visitor goes after this destination (the answer says so).
+    public var next: String?
+    /// The conversation-context rule that decided this turn (`picked-by-ordinal`, …), else nil.
+    public var contextRule: String?
     /// A robot may lead the visitor now: a route to a destination that serves. halld leads
     /// only then; otherwise the robot says the answer and stays.
     public var lead: Bool { outcome == .route && open }
@@ -73,7 +77,8 @@ public struct Answer: Sendable, Hashable, Encodable {
         case closedReason = "closed_reason"
         case lead, waiting, ticket
         case liveRules = "live_rules"
-        case at
+        case at, next
+        case contextRule = "context_rule"
     }
 
     // Explicit nulls: the contract says "else null", not "absent".
@@ -100,5 +105,7 @@ public struct Answer: Sendable, Hashable, Encodable {
         try c.encode(ticket, forKey: .ticket)
         try c.encode(liveRules.map(\.code), forKey: .liveRules)
         try c.encode(at, forKey: .at)
+        try c.encode(next, forKey: .next)
+        try c.encode(contextRule, forKey: .contextRule)
     }
 }

@@ -21,11 +21,19 @@ public struct VisitorContext: Sendable, Hashable {
 
     /// Takes in the decision the visitor was given.
     public mutating func remember(_ decision: MatchDecision) {
-        switch decision.outcome {
+        remember(outcome: decision.outcome, candidates: decision.candidates, destination: decision.destination,
+                 intent: decision.intent, askedAgain: decision.rule == .context(.askedAgain))
+    }
+
+    /// Takes in what the visitor was told: asked back (with the offer), answered (with the
+    /// destination) or sent to the desk (the thread ends).
+    public mutating func remember(outcome: MatchDecision.Outcome, candidates: [String], destination: String?,
+                                  intent: String?, askedAgain: Bool) {
+        switch outcome {
         case .route:
-            last = decision.destination.map { .answered(destination: $0, intent: decision.intent) } ?? .nothing
+            last = destination.map { .answered(destination: $0, intent: intent) } ?? .nothing
         case .clarify:
-            last = .askedBack(candidates: decision.candidates, again: decision.rule == .context(.askedAgain))
+            last = .askedBack(candidates: candidates, again: askedAgain)
         case .fallback:
             last = .nothing
         }
@@ -34,7 +42,11 @@ public struct VisitorContext: Sendable, Hashable {
     /// The decision for `query` in this context: the matcher's, unless a context rule
     /// decides (the rule is then `.context`).
     public func resolve(_ query: String, matcher: IntentMatcher, scratch: inout MatchScratch) -> MatchDecision {
-        let decision = matcher.match(query, scratch: &scratch)
+        resolve(matcher.match(query, scratch: &scratch), matcher: matcher, scratch: scratch)
+    }
+
+    /// `decision` is the matcher's for the turn, and `scratch` as that match left it.
+    public func resolve(_ decision: MatchDecision, matcher: IntentMatcher, scratch: MatchScratch) -> MatchDecision {
         switch last {
         case .nothing:
             return decision

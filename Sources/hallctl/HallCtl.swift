@@ -56,6 +56,9 @@ struct Ask: ParsableCommand {
     @Flag(help: "Print the answer contract's JSON object (one line per question).")
     var json = false
 
+    @Flag(help: "With '-': the lines are one visitor's turns, each understood after the ones before (an empty line: a new visitor).")
+    var conversation = false
+
     @OptionGroup var live: LiveOptions
 
     @Argument(help: "The question, or '-' to read one question per line from stdin.")
@@ -67,12 +70,17 @@ struct Ask: ParsableCommand {
         var conditions = try live.conditions(for: hall)
         let fixedTime = live.at != nil
         var scratch = MatchScratch()
+        var context = VisitorContext()
         let answerOne = { (q: String) throws in
             let answer: Answer
             // Each question of a long stdin run is answered as at the moment it is read.
             if !fixedTime { conditions.now = Date() }
             do {
-                answer = try hall.answer(q, from: from, profile: profile, live: conditions, scratch: &scratch)
+                if conversation {
+                    answer = try hall.answer(q, in: &context, from: from, profile: profile, live: conditions, scratch: &scratch)
+                } else {
+                    answer = try hall.answer(q, from: from, profile: profile, live: conditions, scratch: &scratch)
+                }
             } catch {
                 FileHandle.standardError.write(Data("hallctl: \(error)\n".utf8))
                 throw ExitCode(2)
@@ -87,6 +95,11 @@ struct Ask: ParsableCommand {
         }
         if query == "-" {
             while let line = readLine(strippingNewline: true) {
+                // In a conversation an empty line is a new visitor: nothing carries over.
+                if conversation && line.trimmingCharacters(in: .whitespaces).isEmpty {
+                    context = VisitorContext()
+                    continue
+                }
                 try answerOne(line)
             }
         } else {
