@@ -17,6 +17,12 @@ enum ContextCues {
         "which hall", "how far", "take me", "the way", "directions", "which number",
     ])
 
+    /// A reply that says the visitor did not follow: it never describes an offer.
+    static let unclear = scalars([
+        "不知道", "不清楚", "不明白", "没听清", "没听懂", "听不懂", "再说一遍", "再说一次", "什么意思", "啥意思", "说啥", "说什么",
+        "不晓得", "不懂", "pardon", "sorry", "what do you mean", "say that again", "not sure", "don't know", "dont know",
+    ])
+
     /// Picks the first offer.
     static let first = scalars(["前面那个", "前面的", "前一个", "前者", "头一个", "上面那个", "刚才第1", "the first", "first one",
                                 "first", "former", "1st"])

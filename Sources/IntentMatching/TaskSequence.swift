@@ -12,7 +12,7 @@ extension IntentMatcher {
                                                    "and then", "after that"])
     /// Between two tasks: they are both wanted.
     /// Right between two tasks' words (at most a few characters apart): they are both wanted.
-    static let conjunctions = ContextCues.scalars(["和", "跟", "与", "及", "还有", "还要", "还想", "也要", "也想", "以及", "加上", "and", "also"])
+    static let conjunctions = ContextCues.scalars(["和", "跟", "与", "及", "还有", "还要", "还想", "还得", "也要", "也想", "也得", "以及", "加上", "and", "also"])
     static let bothWords = ContextCues.scalars(["都想", "都要", "都得", "都办", "两个都", "两件", "两样", "both"])
 
     /// The whole decision for a question: the keyword decision, refined for several tasks
@@ -128,7 +128,7 @@ extension IntentMatcher {
         guard named.count == 2 else { return nil }
         named.sort { $0.start < $1.start }
         let between = named[0].end < named[1].start ? Array(s.text[named[0].end..<named[1].start]) : []
-        let joined = between.count <= 5 && ContextCues.contains(Self.conjunctions, in: between)
+        let joined = between.count <= 8 && ContextCues.contains(Self.conjunctions, in: between)
         guard joined || ContextCues.contains(Self.bothWords, in: s.text) else { return nil }
         // An excluded one stands only when the two are joined as tasks.
         if !joined, named.contains(where: { d in s.scores.indices.contains { destinations[$0] == d.destination && s.excludedIntent[$0] } }) {

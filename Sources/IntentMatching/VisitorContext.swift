@@ -90,21 +90,27 @@ public struct VisitorContext: Sendable, Hashable {
             d.rule = .context(.rejectedAll)
             return d
         }
+        // Asked back about the same offer ("就是那个卡" after "补卡"): that picks nothing.
+        var repeatsOffer = false
         switch decision.outcome {
         case .route:
             if let destination = decision.destination, offered.contains(destination) { return pick(destination, .pickedByName) }
         case .clarify:
             let both = decision.candidates.filter(offered.contains)
             if both.count == 1 { return pick(both[0], .pickedByName) }
+            repeatsOffer = both.count >= 2
         case .fallback:
             break
         }
         if let n = ContextCues.ordinal(in: s.text, count: offered.count) { return pick(offered[n - 1], .pickedByOrdinal(n)) }
-        // A question about something else is answered as a new question.
-        if decision.outcome == .route, case .clearWinner = decision.rule { return decision }
-        if decision.outcome == .clarify || decision.rule == .outOfScope { return decision }
-        if let described = matcher.described(among: offered, s) { return pick(described, .pickedByDescription) }
-        if decision.outcome == .route { return decision }
+        let unclear = ContextCues.contains(ContextCues.unclear, in: s.text)
+        if !repeatsOffer && !unclear {
+            // A question about something else is answered as a new question.
+            if decision.outcome == .route, case .clearWinner = decision.rule { return decision }
+            if decision.outcome == .clarify || decision.rule == .outOfScope { return decision }
+            if let described = matcher.described(among: offered, s) { return pick(described, .pickedByDescription) }
+            if decision.outcome == .route { return decision }
+        }
         var d = decision
         if askedAgain {
             (d.outcome, d.destination, d.intent, d.candidates, d.confidence) = (.fallback, nil, nil, [], 0)
