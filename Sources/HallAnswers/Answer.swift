@@ -63,6 +63,9 @@ public struct Answer: Sendable, Hashable, Encodable {
     public var next: String?
     /// The conversation-context rule that decided this turn (`picked-by-ordinal`, …), else nil.
     public var contextRule: String?
+    /// In a conversation, what the hall had offered when it asked this visitor back the turn
+    /// before (this turn is the reply to it); else empty. Kept in the query log.
+    public var contextOffer: [String] = []
     /// A robot may lead the visitor now: a route to a destination that serves. halld leads
     /// only then; otherwise the robot says the answer and stays.
     public var lead: Bool { outcome == .route && open }
@@ -79,6 +82,7 @@ public struct Answer: Sendable, Hashable, Encodable {
         case liveRules = "live_rules"
         case at, next
         case contextRule = "context_rule"
+        case contextOffer = "context_offer"
     }
 
     // Explicit nulls: the contract says "else null", not "absent".
@@ -107,5 +111,6 @@ public struct Answer: Sendable, Hashable, Encodable {
         try c.encode(at, forKey: .at)
         try c.encode(next, forKey: .next)
         try c.encode(contextRule, forKey: .contextRule)
+        try c.encode(contextOffer, forKey: .contextOffer)
     }
 }

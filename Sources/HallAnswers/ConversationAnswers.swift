@@ -9,7 +9,8 @@ extension Hall {
     public func answer(_ query: String, in context: inout VisitorContext, from: String = "north-door",
                        profile: RouteProfile = .standard, live: LiveConditions,
                        scratch: inout MatchScratch) throws(AnswerError) -> Answer {
-        let answer = try self.answer(query, from: from, profile: profile, live: live, scratch: &scratch, context: context)
+        var answer = try self.answer(query, from: from, profile: profile, live: live, scratch: &scratch, context: context)
+        if case let .askedBack(offer, _) = context.last { answer.contextOffer = offer }
         context.remember(answer)
         return answer
     }
