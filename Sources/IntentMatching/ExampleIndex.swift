@@ -50,13 +50,26 @@ struct ExampleIndex: Sendable {
         }
     }
 
-    /// Pairs of neighbouring characters within a clause (a space or break ends a pair).
+    /// Pairs of neighbouring Chinese characters within a clause (a space or break ends a
+    /// pair), and English words (letters pair up into nothing useful), the common ones left out.
     static func bigrams(_ text: [UInt32]) -> [UInt64] {
         var grams: [UInt64] = []
-        guard text.count >= 2 else { return grams }
-        for i in 0..<(text.count - 1) where !TextNormalizer.isBreak(text[i]) && !TextNormalizer.isBreak(text[i + 1]) {
-            grams.append(UInt64(text[i]) << 32 | UInt64(text[i + 1]))
+        var word: [UInt32] = []
+        func flushWord() {
+            defer { word.removeAll(keepingCapacity: true) }
+            guard word.count >= 2 else { return }
+            let key = IntentVocabulary.englishWords(word)
+            if let k = key.first { grams.append(1 << 63 | UInt64(k)) }
         }
+        for i in text.indices {
+            let c = text[i]
+            if IntentMatcher.isWordScalar(c) { word.append(c); continue }
+            flushWord()
+            guard i + 1 < text.count, c >= 0x80, text[i + 1] >= 0x80, !TextNormalizer.isBreak(c), !TextNormalizer.isBreak(text[i + 1])
+            else { continue }
+            grams.append(UInt64(c) << 32 | UInt64(text[i + 1]))
+        }
+        flushWord()
         return grams
     }
 

@@ -28,7 +28,9 @@ struct IntentVocabulary: Sendable {
 
     /// Characters that describe nothing: "the one that…", "我要…", "那个…".
     static let neutral: Set<UInt32> = Set("的那个这是一要我想办去吧呢啊吗哦嗯就对了还有就是些种样".unicodeScalars.map(\.value))
-    static let englishStop: Set<String> = ["the", "one", "a", "an", "that", "this", "i", "want", "for", "it", "is", "of", "my", "me", "please"]
+    static let englishStop: Set<String> = ["the", "one", "a", "an", "that", "this", "i", "want", "for", "it", "is", "of", "my", "me",
+                                           "please", "where", "can", "how", "do", "get", "what", "which", "to", "in", "there",
+                                           "here", "you", "need", "would", "like", "go", "are", "some", "somewhere", "nearby"]
 
     /// An English word as one key above the Unicode range (no clash with characters).
     static func englishWords(_ text: [UInt32]) -> [UInt32] {

@@ -59,8 +59,13 @@ public struct VisitorContext: Sendable, Hashable {
 
     private func followUp(_ decision: MatchDecision, destination: String, intent: String?, matcher: IntentMatcher,
                           _ s: MatchScratch) -> MatchDecision {
-        guard decision.outcome == .fallback, decision.rule == .nothingMatched || decision.rule == .tooWeak,
-              ContextCues.contains(ContextCues.followUp, in: s.text) else { return decision }
+        // Only when no keyword decided (the similarity stage may have guessed).
+        let byKeyword: Bool
+        switch decision.rule {
+        case .nothingMatched, .tooWeak, .similarExample, .similarOutOfScope: byKeyword = false
+        default: byKeyword = true
+        }
+        guard !byKeyword, ContextCues.contains(ContextCues.followUp, in: s.text) else { return decision }
         var d = decision
         d.outcome = .route
         d.destination = destination
