@@ -107,7 +107,11 @@ extension Hall {
         }
         var decision = matcher.match(rest, scratch: &scratch)
         if decision.outcome == .route, decision.destination != question.zone {
-            if case .windowNumber = decision.rule {} else { return (decision, question) }
+            // A window number, or a guess from a labelled example, gives way to the ticket.
+            switch decision.rule {
+            case .windowNumber, .similarExample: break
+            default: return (decision, question)
+            }
         }
         guard let zone = question.zone else {
             decision.outcome = .fallback

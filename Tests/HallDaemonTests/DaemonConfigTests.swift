@@ -172,7 +172,7 @@ final class DaemonConfigTests: XCTestCase {
                 "halld.yaml:18: devices[0].kind: expected robot or screen, got the text 'screne'",
             ])
         XCTAssertEqual(problems("[hall, listen]\n"), [
-            "halld.yaml:1: expected a mapping (hall, listen, devices, limits, status, metrics, audio, query_log, live), got a list",
+            "halld.yaml:1: expected a mapping (hall, listen, devices, limits, status, metrics, audio, query_log, live, conversation), got a list",
         ])
         XCTAssertEqual(problems("status:\n  admin_uids: 0\n"),
                        ["halld.yaml:2: status.admin_uids: expected a list of uids, such as [0, 1000], got 0"])
