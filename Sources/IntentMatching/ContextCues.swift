@@ -12,7 +12,7 @@ enum ContextCues {
 
     static let followUp = scalars([
         "几号窗口", "哪个窗口", "几号", "哪个口", "怎么走", "怎么去", "咋走", "咋去", "怎么过去", "在哪", "在那", "哪里", "哪儿",
-        "哪边", "什么位置", "具体位置", "位置", "哪个厅", "哪个区", "几楼", "多远", "远吗", "远不远", "带我去", "带路", "领我去",
+        "哪边", "什么位置", "具体位置", "位置", "哪个厅", "哪个区", "东厅", "西厅", "哪个大厅", "中庭", "楼上", "楼下", "几楼", "多远", "远吗", "远不远", "带我去", "带路", "领我去",
         "过去", "去那", "往哪", "how do i get", "how to get", "where is it", "where", "which window", "which counter",
         "which hall", "how far", "take me", "the way", "directions", "which number",
     ])
@@ -22,6 +22,14 @@ enum ContextCues {
         "不知道", "不清楚", "不明白", "没听清", "没听懂", "听不懂", "再说一遍", "再说一次", "什么意思", "啥意思", "说啥", "说什么",
         "不晓得", "不懂", "pardon", "sorry", "what do you mean", "say that again", "not sure", "don't know", "dont know",
     ])
+
+    /// A reply of nothing but fillers and question words ("啊？", "什么", "嗯嗯") picks nothing.
+    static let fillers: Set<UInt32> = Set("嗯啊哦呃额什么啥哈呀吧呢吗的那个这是哎唉诶欸噢喔".unicodeScalars.map(\.value))
+        .union([TextNormalizer.space, TextNormalizer.clauseBreak])
+
+    static func isOnlyFillers(_ text: [UInt32]) -> Bool {
+        text.allSatisfy(fillers.contains) || ["what", "huh", "hm", "hmm", "um", "uh", "eh", "what?"].contains(String(String.UnicodeScalarView(text.compactMap(Unicode.Scalar.init))))
+    }
 
     /// Picks the first offer.
     static let first = scalars(["前面那个", "前面的", "前一个", "前者", "头一个", "上面那个", "刚才第1", "the first", "first one",

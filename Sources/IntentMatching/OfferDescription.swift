@@ -27,7 +27,10 @@ struct IntentVocabulary: Sendable {
     }
 
     /// Characters that describe nothing: "the one that…", "我要…", "那个…".
-    static let neutral: Set<UInt32> = Set("的那个这是一要我想办去吧呢啊吗哦嗯就对了还有就是些种样".unicodeScalars.map(\.value))
+    static let neutral: Set<UInt32> = Set("的那个这是一要我想办去吧呢啊吗哦嗯就对了还有就是些种样什么怎哪谁呀呃哈嘛咧".unicodeScalars.map(\.value))
+
+    /// A share this small is a character shared by chance, not a description.
+    static let minimumShare: Float = 0.05
     static let englishStop: Set<String> = ["the", "one", "a", "an", "that", "this", "i", "want", "for", "it", "is", "of", "my", "me",
                                            "please", "where", "can", "how", "do", "get", "what", "which", "to", "in", "there",
                                            "here", "you", "need", "would", "like", "go", "are", "some", "somewhere", "nearby"]
@@ -81,6 +84,6 @@ extension IntentMatcher {
             }
             return (destination, shares.max() ?? 0)
         }
-        return clearBest(shared)
+        return clearBest(shared.filter { $0.1 >= IntentVocabulary.minimumShare })
     }
 }

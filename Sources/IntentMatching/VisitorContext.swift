@@ -108,7 +108,7 @@ public struct VisitorContext: Sendable, Hashable {
             break
         }
         if let n = ContextCues.ordinal(in: s.text, count: offered.count) { return pick(offered[n - 1], .pickedByOrdinal(n)) }
-        let unclear = ContextCues.contains(ContextCues.unclear, in: s.text)
+        let unclear = ContextCues.contains(ContextCues.unclear, in: s.text) || ContextCues.isOnlyFillers(s.text)
         if !repeatsOffer && !unclear {
             // A question about something else is answered as a new question.
             if decision.outcome == .route, case .clearWinner = decision.rule { return decision }
