@@ -94,7 +94,7 @@ let package = Package(
         .target(
             name: "QueryLog",
             dependencies: [
-                "HallAnswers", "HallTime",
+                "HallAnswers", "IntentMatching", "HallTime",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -59,6 +59,13 @@ public struct Answer: Sendable, Hashable, Encodable {
     public var liveRules: [LiveRule] = []
     /// The moment answered at (ISO 8601 with the hall's offset); nil without live conditions.
     public var at: String?
+    /// "先A，再B": where the visitor goes after this destination (the answer says so).
+    public var next: String?
+    /// The conversation-context rule that decided this turn (`picked-by-ordinal`, …), else nil.
+    public var contextRule: String?
+    /// In a conversation, what the hall had offered when it asked this visitor back the turn
+    /// before (this turn is the reply to it); else empty. Kept in the query log.
+    public var contextOffer: [String] = []
     /// A robot may lead the visitor now: a route to a destination that serves. halld leads
     /// only then; otherwise the robot says the answer and stays.
     public var lead: Bool { outcome == .route && open }
@@ -73,7 +80,9 @@ public struct Answer: Sendable, Hashable, Encodable {
         case closedReason = "closed_reason"
         case lead, waiting, ticket
         case liveRules = "live_rules"
-        case at
+        case at, next
+        case contextRule = "context_rule"
+        case contextOffer = "context_offer"
     }
 
     // Explicit nulls: the contract says "else null", not "absent".
@@ -100,5 +109,8 @@ public struct Answer: Sendable, Hashable, Encodable {
         try c.encode(ticket, forKey: .ticket)
         try c.encode(liveRules.map(\.code), forKey: .liveRules)
         try c.encode(at, forKey: .at)
+        try c.encode(next, forKey: .next)
+        try c.encode(contextRule, forKey: .contextRule)
+        try c.encode(contextOffer, forKey: .contextOffer)
     }
 }

@@ -22,9 +22,9 @@ extension Hall {
 
     /// Matches, routes and words the answer. `from` is a station, place or node id.
     public func answer(_ query: String, from: String = "north-door", profile: RouteProfile = .standard,
-                       scratch: inout MatchScratch) throws(AnswerError) -> Answer {
+                       scratch: inout MatchScratch, context: VisitorContext? = nil) throws(AnswerError) -> Answer {
         guard let start = startNode(from) else { throw .unknownStart(from) }
-        let (decision, ticket) = understand(query, scratch: &scratch)
+        let (decision, ticket) = understand(query, in: context, scratch: &scratch)
         let language = decision.language
         var route: Answer.Route?
         var sentence: String
@@ -34,7 +34,7 @@ extension Hall {
             let worded = try wordedRoute(from: from, start: start, decision: decision, profile: profile)
             (route, sentence, prompt) = (worded.route, worded.sentence, worded.prompt)
         case .clarify:
-            sentence = clarifySentence(decision.candidates, language)
+            sentence = clarifySentence(decision.candidates, language, severalTasks: decision.rule == .severalTasks)
             prompt = "clarify"
         case .fallback:
             sentence = fallbackSentence(decision.rule, language)
@@ -46,6 +46,7 @@ extension Hall {
                             confidence: decision.confidence, language: language, rule: decision.rule.summary,
                             homophoneRepair: decision.usedHomophones, prompt: prompt, dataVersion: version)
         noteTicket(ticket, decision, in: &answer)
+        noteContext(decision, in: &answer)
         return answer
     }
 
@@ -110,17 +111,23 @@ extension Hall {
         }
     }
 
-    func clarifySentence(_ candidates: [String], _ language: Language) -> String {
+    /// Asks which destination the visitor means: a matter to do (办理) or a place to go to
+    /// (the doors, the restrooms); for two tasks named together, where to start.
+    func clarifySentence(_ candidates: [String], _ language: Language, severalTasks: Bool = false) -> String {
         let names = candidates.map { map.place($0)?.name[language] ?? $0 }
+        let places: Set<FloorMap.PlaceKind> = [.door, .facility]
+        let allPlaces = candidates.allSatisfy { map.place($0).map { places.contains($0.kind) } ?? false }
         switch language {
         case .zh:
             let list = names.count <= 2 ? names.joined(separator: "还是")
                 : names.dropLast().joined(separator: "、") + "还是" + names.last!
-            return "请问您要办理的是\(list)？"
+            if severalTasks { return "\(names.joined(separator: "和"))都可以办。请问您想先去哪里：\(list)？" }
+            return allPlaces ? "请问您要去的是\(list)？" : "请问您要办理的是\(list)？"
         case .en:
             let list = names.count <= 2 ? names.joined(separator: " or ")
                 : names.dropLast().joined(separator: ", ") + " or " + names.last!
-            return "Do you mean \(list)?"
+            if severalTasks { return "You can do both here. Where would you like to start: \(list)?" }
+            return allPlaces ? "Where would you like to go: \(list)?" : "Do you mean \(list)?"
         }
     }
 

@@ -10,11 +10,11 @@ extension Hall {
     /// `opens_at` and the sentence saying when); `lead` tells halld whether a robot may
     /// lead now. The rules: README "Live rules".
     public func answer(_ query: String, from: String = "north-door", profile: RouteProfile = .standard,
-                       live: LiveConditions, scratch: inout MatchScratch) throws(AnswerError) -> Answer {
+                       live: LiveConditions, scratch: inout MatchScratch, context: VisitorContext? = nil) throws(AnswerError) -> Answer {
         guard let start = startNode(from) else { throw .unknownStart(from) }
         let plan = live.closures?.applied(to: self, at: live.now)
         let moment = timetable.timeZone.local(live.now)
-        let (decision, ticket) = understand(query, scratch: &scratch)
+        let (decision, ticket) = understand(query, in: context, scratch: &scratch)
         let words = LiveSentences(hall: self, language: decision.language, now: moment)
         var rules = calendarRules(at: moment)
         var queue = live.queue
@@ -32,7 +32,8 @@ extension Hall {
         case .clarify, .fallback:
             // Sent to the consultation desk (a fallback) or asked back (a clarify): open is
             // the desk's state, which keeps the building's hours.
-            let sentence = decision.outcome == .clarify ? clarifySentence(decision.candidates, decision.language)
+            let sentence = decision.outcome == .clarify
+                ? clarifySentence(decision.candidates, decision.language, severalTasks: decision.rule == .severalTasks)
                 : fallbackSentence(decision.rule, decision.language)
             answer = Answer(query: Redaction.redact(query), outcome: decision.outcome, destination: nil, candidates: decision.candidates,
                             answer: sentence, route: nil, intent: nil, confidence: decision.confidence, language: decision.language,
@@ -52,6 +53,7 @@ extension Hall {
         }
         answer.at = timetable.timeZone.iso8601(live.now)
         answer.liveRules = rules
+        noteContext(decision, in: &answer)
         return answer
     }
 

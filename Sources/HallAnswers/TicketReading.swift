@@ -91,13 +91,27 @@ extension Hall {
     /// The matcher's decision, with a ticket number read first: a ticket decides the
     /// destination (its zone) unless the rest of the question clearly asks for another
     /// place ("我的号是A032，厕所在哪" goes to the restrooms).
+    /// The decision for a question: the ticket it names, the matcher's, and then the
+    /// visitor's context (a context rule that decides sets the ticket aside).
+    func understand(_ query: String, in context: VisitorContext?, scratch: inout MatchScratch) -> (decision: MatchDecision, ticket: TicketQuestion?) {
+        let (decision, ticket) = understand(query, scratch: &scratch)
+        guard let context, !context.isEmpty else { return (decision, ticket) }
+        let resolved = context.resolve(decision, matcher: matcher, scratch: scratch)
+        if case .context = resolved.rule { return (resolved, nil) }
+        return (resolved, ticket)
+    }
+
     func understand(_ query: String, scratch: inout MatchScratch) -> (decision: MatchDecision, ticket: TicketQuestion?) {
         guard let (question, rest) = TicketReading.find(in: query, tickets: map.tickets) else {
             return (matcher.match(query, scratch: &scratch), nil)
         }
         var decision = matcher.match(rest, scratch: &scratch)
         if decision.outcome == .route, decision.destination != question.zone {
-            if case .windowNumber = decision.rule {} else { return (decision, question) }
+            // A window number, or a guess from a labelled example, gives way to the ticket.
+            switch decision.rule {
+            case .windowNumber, .similarExample: break
+            default: return (decision, question)
+            }
         }
         guard let zone = question.zone else {
             decision.outcome = .fallback

@@ -24,6 +24,14 @@ public struct Conversation: Sendable {
     public private(set) var live = LiveState()
     /// Matching buffers, reused across questions.
     private var scratch = MatchScratch()
+    /// Per device: the visitor now asking there and when they last asked.
+    private var visitors: [String: VisitorTurns] = [:]
+
+    /// One visitor's context at one device (SPEC "The conversation contract").
+    struct VisitorTurns: Sendable {
+        var context = VisitorContext()
+        var lastAsked: Instant
+    }
 
     struct DeviceRecord: Sendable {
         var device: ConversationDevice
@@ -74,8 +82,8 @@ public struct Conversation: Sendable {
                 apply(robots[device.id]?.heartbeat(state, battery: battery, position: position, now: now, grace: settings.leadGrace),
                       robot: device.id, &effects)
             }
-        case let .query(queryID, text, _, _):
-            answer(queryID: queryID, text: text, from: device, now: now, date: date, &effects)
+        case let .query(queryID, text, _, newVisitor):
+            answer(queryID: queryID, text: text, newVisitor: newVisitor, from: device, now: now, date: date, &effects)
         case let .leadProgress(leadID, status, position):
             apply(robots[device.id]?.progress(leadID: leadID, status: status, position: position), robot: device.id, &effects)
         case let .refused(message, code):
@@ -93,6 +101,8 @@ public struct Conversation: Sendable {
             }
         case .disconnected:
             devices[device.id]?.online = false
+            // Whoever was asking is gone with the link: a reconnected device starts afresh.
+            visitors[device.id] = nil
             apply(robots[device.id]?.disconnected(), robot: device.id, &effects)
         }
         if let robotWasFree, robots[device.id]?.lead.isFree != robotWasFree {
@@ -104,6 +114,8 @@ public struct Conversation: Sendable {
     /// New hall data: answers use it from the next question on; screens are told.
     public mutating func replaceHall(_ hall: Hall, date: Date) -> [ConversationEffect] {
         self.hall = hall
+        // An offer made from the old data may name destinations the new data lacks.
+        visitors.removeAll()
         wireAnswers = WireAnswerCache(capacity: wireAnswers.capacity)
         live.plan = live.closures.isEmpty ? nil : ClosurePlan(hall: hall, closures: live.closures, at: date)
         var effects: [ConversationEffect] = []
@@ -154,12 +166,24 @@ public struct Conversation: Sendable {
 
     // MARK: - Questions
 
-    private mutating func answer(queryID: UInt32, text: String, from device: ConversationDevice, now: Instant, date: Date,
-                                 _ effects: inout [ConversationEffect]) {
+    /// The context a question at `device` is understood in: none for a new visitor (the
+    /// robot said so, or nobody asked there for the idle time).
+    private mutating func visitorContext(at device: String, newVisitor: Bool, now: Instant) -> VisitorContext {
+        guard !newVisitor, let turns = visitors[device], now - turns.lastAsked < settings.visitorIdle else { return VisitorContext() }
+        return turns.context
+    }
+
+    /// The visitor context at a device, for the status and tests.
+    public func visitorContext(at device: String) -> VisitorContext? { visitors[device]?.context }
+
+    private mutating func answer(queryID: UInt32, text: String, newVisitor: Bool, from device: ConversationDevice, now: Instant,
+                                 date: Date, _ effects: inout [ConversationEffect]) {
         let answer: HallAnswers.Answer
         let live = conditions(at: date)
+        var context = visitorContext(at: device.id, newVisitor: newVisitor, now: now)
         do {
-            answer = try hall.answer(text, from: device.station, live: live, scratch: &scratch)
+            answer = try hall.answer(text, in: &context, from: device.station, live: live, scratch: &scratch)
+            visitors[device.id] = VisitorTurns(context: context, lastAsked: now)
         } catch {
             stats.failed += 1
             effects.append(.log(.init(.error, "\(device.id): cannot answer from '\(device.station)': \(error)")))

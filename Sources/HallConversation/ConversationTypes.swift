@@ -98,6 +98,9 @@ public struct ConversationSettings: Sendable, Hashable {
     public var leadGrace: Duration = .seconds(30)
     /// How long a screen shows a route asked elsewhere.
     public var displaySeconds: UInt16 = 60
+    /// A device's visitor context ends after this long without a question (halld.yaml
+    /// `conversation: idle_seconds:`): the next question is a new visitor's.
+    public var visitorIdle: Duration = .seconds(60)
 
     public init() {}
 }

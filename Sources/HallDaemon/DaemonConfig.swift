@@ -3,6 +3,7 @@ import DeviceLinks
 import DeviceProtocol
 import DeviceSessions
 import Foundation
+import HallConversation
 import HallModel
 
 /// halld's configuration file (README, "Configuration"): where the hall data is, where to
@@ -51,6 +52,8 @@ public struct DaemonConfig: Sendable {
     public var queryLog: QueryLogSettings?
     /// Closures and the queue feed (`live:`, LiveSettings.swift).
     public var live = LiveSettings()
+    /// The devices' conversations (`conversation:`): how long a visitor's context lasts.
+    public var conversation = ConversationSettings()
     public var source: String = "built-in defaults"
 
     public init() {}
@@ -133,6 +136,9 @@ public struct DaemonConfig: Sendable {
             .field("audio", \.audio, AudioConfig.yaml(baseDirectory: (file as NSString).deletingLastPathComponent)),
             .field("query_log", \.queryLog, QueryLogSettings.yaml),
             .field("live", \.live, LiveSettings.yaml),
+            .section("conversation", [
+                .field("idle_seconds", \.conversation.visitorIdle, YAMLValue<Int>.integer(in: 1...86_400).map { .seconds($0) }),
+            ]),
         ]
         return .mapping(start, fields)
     }

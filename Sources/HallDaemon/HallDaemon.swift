@@ -91,7 +91,7 @@ public final class HallDaemon: Sendable {
             for missing in audioSystem.library.missingPrompts(for: hall.intents) { logger.notice("audio: no recording for \(missing)") }
         }
         let devices = config.devices.map { ConversationDevice(id: $0.id, kind: $0.kind, station: $0.station) }
-        conversation = ConversationExecutor(conversation: Conversation(hall: hall, devices: devices), hub: hub, audio: audioSystem,
+        conversation = ConversationExecutor(conversation: Conversation(hall: hall, devices: devices, settings: config.conversation), hub: hub, audio: audioSystem,
                                             recorder: queryLog, metrics: metrics, clock: clock, logger: logger)
         let conversation = conversation
         closures = ClosuresService(

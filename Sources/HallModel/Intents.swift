@@ -39,14 +39,19 @@ public struct Intent: Sendable, Hashable {
     /// Words that rule this intent out when present in the question.
     public var exclusions: [Term]
     public var answer: LocalizedText
+    /// Labelled questions visitors really asked for this intent: the matcher's similarity
+    /// stage generalises from them to questions no keyword covers.
+    public var examples: [Term]
     public var source: SourceLine
 
-    public init(id: String, destination: String, terms: [Term], exclusions: [Term], answer: LocalizedText, source: SourceLine) {
+    public init(id: String, destination: String, terms: [Term], exclusions: [Term], answer: LocalizedText,
+                examples: [Term] = [], source: SourceLine) {
         self.id = id
         self.destination = destination
         self.terms = terms
         self.exclusions = exclusions
         self.answer = answer
+        self.examples = examples
         self.source = source
     }
 }
@@ -62,6 +67,18 @@ public struct AmbiguousTerm: Sendable, Hashable {
     }
 }
 
+/// Dialect or colloquial words that mean one standard word ("哪旮旯" → "哪里", "咋" → "怎么"):
+/// the question is rewritten before any keyword is looked for.
+public struct ColloquialRewrite: Sendable, Hashable {
+    public var means: String
+    public var said: [Term]
+
+    public init(means: String, said: [Term]) {
+        self.means = means
+        self.said = said
+    }
+}
+
 /// Tables every intent shares (intents/normalization.yaml).
 public struct NormalizationTables: Sendable, Hashable {
     public var ambiguous: [AmbiguousTerm] = []
@@ -71,6 +88,11 @@ public struct NormalizationTables: Sendable, Hashable {
     public var negationExceptions: [Term] = []
     /// Topics this hall does not serve: they push the decision to the consultation desk.
     public var outOfScope: [Term] = []
+    /// Questions this hall does not serve, as visitors asked them: the similarity stage
+    /// never routes a question that is nearer one of these than any intent's example.
+    public var outOfScopeExamples: [Term] = []
+    /// Dialect and colloquial rewrites, applied before matching.
+    public var colloquial: [ColloquialRewrite] = []
 
     public init(ambiguous: [AmbiguousTerm] = [], negation: [Term] = [], outOfScope: [Term] = []) {
         self.ambiguous = ambiguous

@@ -48,14 +48,15 @@ public enum IntentsLoader {
         guard let top = r.mapping(root, allowed: ["intents"], what: "an intents file") else { return [] }
         var result: [Intent] = []
         for node in r.sequence(top["intents"], what: "intents", limit: HallFileLimits.intents) {
-            let keys: Set = ["id", "destination", "keywords", "synonyms", "weak", "exclude", "answer"]
+            let keys: Set = ["id", "destination", "keywords", "synonyms", "tasks", "weak", "exclude", "examples", "answer"]
             guard let f = r.mapping(node, allowed: keys, what: "an intent"),
                   let id = r.string(f, "id", in: node, what: "an intent") else { continue }
             let what = "intent '\(id)'"
             let destination = r.string(f, "destination", in: node, what: what)
             let answer = r.localized(f["answer"], in: node, key: "answer", what: what)
             var terms: [Term] = []
-            for key in ["keywords", "synonyms", "weak"] {
+            // Tasks are what visitors say they are doing (给新车上牌): they count as keywords.
+            for key in ["keywords", "synonyms", "tasks", "weak"] {
                 for (language, word, line) in r.wordLists(f[key], what: "\(key) of \(what)", limit: HallFileLimits.termsPerIntent) {
                     terms.append(Term(text: word, language: language, strength: key == "weak" ? .weak : .keyword,
                                       source: SourceLine(file: r.log.file, line: line)))
@@ -71,16 +72,20 @@ public enum IntentsLoader {
                 r.fail(node, "\(what) has \(terms.count + exclusions.count) words; the limit is \(HallFileLimits.termsPerIntent)")
                 continue
             }
+            let examples = r.wordLists(f["examples"], what: "examples of \(what)", limit: HallFileLimits.termsPerIntent).map {
+                Term(text: $0.1, language: $0.0, strength: .keyword, source: SourceLine(file: r.log.file, line: $0.2))
+            }
             guard let destination, let answer else { continue }
             result.append(Intent(id: id, destination: destination, terms: terms, exclusions: exclusions, answer: answer,
-                                 source: SourceLine(file: r.log.file, line: YAMLReader.line(node))))
+                                 examples: examples, source: SourceLine(file: r.log.file, line: YAMLReader.line(node))))
         }
         return result
     }
 
     private static func readTables(_ root: Yams.Node, _ r: inout YAMLReader) -> NormalizationTables {
         var tables = NormalizationTables()
-        guard let top = r.mapping(root, allowed: ["ambiguous", "negation", "negation_exceptions", "out_of_scope"], what: "the normalisation tables") else {
+        guard let top = r.mapping(root, allowed: ["ambiguous", "negation", "negation_exceptions", "out_of_scope",
+                                                           "out_of_scope_examples", "colloquial"], what: "the normalisation tables") else {
             return tables
         }
         let file = r.log.file
@@ -110,6 +115,24 @@ public enum IntentsLoader {
         }
         tables.outOfScope = r.wordLists(top["out_of_scope"], what: "out_of_scope", limit: HallFileLimits.tableWords).map {
             Term(text: $0.1, language: $0.0, strength: .keyword, source: source($0.2))
+        }
+        tables.outOfScopeExamples = r.wordLists(top["out_of_scope_examples"], what: "out_of_scope_examples", limit: HallFileLimits.tableWords).map {
+            Term(text: $0.1, language: $0.0, strength: .keyword, source: source($0.2))
+        }
+        for node in r.sequence(top["colloquial"], what: "colloquial", limit: HallFileLimits.tableWords) {
+            guard let f = r.mapping(node, allowed: ["means", "said"], what: "a colloquial rewrite"),
+                  let means = r.string(f, "means", in: node, what: "a colloquial rewrite") else { continue }
+            let said = r.sequence(f["said"], what: "said of '\(means)'").compactMap { item -> Term? in
+                guard case .scalar = item, let word = item.string, !word.trimmingWhitespace().isEmpty else {
+                    r.fail(item, "said of '\(means)' must list non-empty words")
+                    return nil
+                }
+                let text = word.trimmingWhitespace()
+                return Term(text: text, language: text.unicodeScalars.allSatisfy(\.isASCII) ? .en : .zh, strength: .keyword,
+                            source: source(YAMLReader.line(item)))
+            }
+            if said.isEmpty { r.fail(node, "colloquial rewrite to '\(means)' lists nothing under 'said'") }
+            tables.colloquial.append(ColloquialRewrite(means: means, said: said))
         }
         return tables
     }

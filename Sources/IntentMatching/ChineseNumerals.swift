@@ -65,24 +65,55 @@ enum ChineseNumerals {
         return total + (pending ?? 0)
     }
 
-    /// Rewrites numeral runs that stand before 号 or 窗 (or after 第) as ASCII digits.
+    /// Characters a speech recogniser writes for 十 (shí): 失 石 实 时 and, between two
+    /// numerals (四是一), 是. Read as 十 only inside a window reference.
+    @inline(__always)
+    static func isTenSlip(_ c: UInt32) -> Bool { c == 0x5931 || c == 0x77F3 || c == 0x5B9E || c == 0x65F6 }
+    static let shi: UInt32 = 0x662F      // 是
+    static let kou: UInt32 = 0x53E3      // 口
+
+    /// A numeral, or a slip for 十 where it can only be one: 失/石/实/时 next to a numeral,
+    /// 是 after one ("四是一", "三是号").
+    @inline(__always)
+    static func isNumeralOrSlip(_ text: [UInt32], _ k: Int, runStart: Int) -> Bool {
+        let c = text[k]
+        if isNumeral(c) { return true }
+        let next = k + 1 < text.count ? text[k + 1] : 0
+        let previousIsNumeral = k > runStart
+        if isTenSlip(c) { return previousIsNumeral || digit(next) != nil }
+        if c == shi { return previousIsNumeral }
+        return false
+    }
+
+    /// Rewrites numeral runs that stand before 号 or 窗 (or after 第, or after 窗口: "窗口三十三")
+    /// as ASCII digits. Inside such a reference only, a recogniser's slips for 十 are repaired
+    /// (十 heard as 失, 石, 实 or 时; 四十一 heard as 四是一); elsewhere the text is left alone.
     static func rewriteWindowNumbers(_ text: inout [UInt32]) {
         var i = 0
         while i < text.count {
-            guard isNumeral(text[i]) else { i += 1; continue }
+            guard isNumeral(text[i]) || (isTenSlip(text[i]) && i + 1 < text.count && digit(text[i + 1]) != nil) else {
+                i += 1
+                continue
+            }
             var j = i
-            while j < text.count && isNumeral(text[j]) { j += 1 }
+            while j < text.count && isNumeralOrSlip(text, j, runStart: i) { j += 1 }
+            // A trailing 是 is the verb ("三是…"), not a slip: unless 号 follows it.
+            while j > i + 1 && text[j - 1] == shi && (j >= text.count || text[j] != hao) { j -= 1 }
             let after = j < text.count ? text[j] : 0
             let afterNext = j + 1 < text.count ? text[j + 1] : 0
             let before = i > 0 ? text[i - 1] : 0
-            let isReference = after == hao || after == chuang || before == di
+            var b = i
+            if b > 0 && TextNormalizer.isBreak(text[b - 1]) { b -= 1 }
+            let afterWindowWord = b >= 2 && text[b - 1] == kou && text[b - 2] == chuang
+            let isReference = after == hao || after == chuang || before == di || afterWindowWord
                 || (after == ge && afterNext == chuang)
-            if isReference, let v = value(text[i..<j]) {
+            let run = text[i..<j].map { isTenSlip($0) || $0 == shi ? ten : $0 }
+            if isReference, !run.isEmpty, let v = value(run[...]) {
                 let digits = String(v).unicodeScalars.map(\.value)
                 text.replaceSubrange(i..<j, with: digits)
                 i += digits.count
             } else {
-                i = j
+                i = max(j, i + 1)
             }
         }
     }

@@ -100,8 +100,11 @@ extension IntentMatcher {
             // Exact occurrences are already hits; a slip keeps at least half the characters.
             guard same < keyword.count, same * 2 >= keyword.count else { continue }
             var status = KeywordHit.Status.counted
+            // An exact hit beats a homophone over the same characters, unless the homophone
+            // explains more of them ("食工许可证" is 施工许可证, not 许可证).
             for h in 0..<exactCount where s.hits[h].status == .counted && s.hits[h].start < end && start < s.hits[h].end {
-                if patterns[Int(s.hits[h].pattern)].roles.contains(where: \.isMeaningful) {
+                let longer = start <= s.hits[h].start && s.hits[h].end <= end && keyword.count > s.hits[h].end - s.hits[h].start
+                if !longer, patterns[Int(s.hits[h].pattern)].roles.contains(where: \.isMeaningful) {
                     status = .overlapsExact
                     break
                 }

@@ -28,7 +28,9 @@ extension IntentMatcher {
     public func explain(_ query: String) -> MatchExplanation {
         var s = MatchScratch()
         evaluate(query, &s)
-        let decision = decide(&s)
+        let decision = decideAll(&s)
+        // A sequence was matched in parts: show the hits of the whole question.
+        evaluate(query, &s)
         let hanzi = normalizer.hanzi
         let hits = s.hits.map { hit -> MatchExplanation.Hit in
             let pattern = patterns[Int(hit.pattern)]

@@ -55,6 +55,10 @@ public struct IntentMatcher: Sendable {
     let destinations: [String]
     let ambiguousCandidates: [[Int32]]
     let windows: Set<Int>
+    /// What each intent's words are made of: for replies that describe an offer.
+    let vocabulary: IntentVocabulary
+    /// Labelled examples: the similarity stage.
+    let examples: ExampleIndex
     public let tuning: Tuning
 
     public var intentCount: Int { intentIDs.count }
@@ -65,7 +69,7 @@ public struct IntentMatcher: Sendable {
     ///   - windows: the window numbers the hall has.
     public init(intents: IntentSet, knownDestinations: Set<String>?, windows: Set<Int>,
                 tuning: Tuning = Tuning(), hanzi: HanziTable = .shared) throws(ValidationError) {
-        let compiler = PatternCompiler(normalizer: TextNormalizer(hanzi: hanzi))
+        let compiler = PatternCompiler(normalizer: TextNormalizer(hanzi: hanzi).withColloquial(intents.tables.colloquial))
         var compiled = compiler
         compiled.compile(intents, knownDestinations: knownDestinations)
         guard compiled.diagnostics.isEmpty else { throw ValidationError(compiled.diagnostics) }
@@ -76,6 +80,12 @@ public struct IntentMatcher: Sendable {
         ambiguousCandidates = compiled.ambiguousCandidates
         self.windows = windows
         self.tuning = tuning
+        let normalizer = compiled.normalizer
+        vocabulary = IntentVocabulary(patterns: compiled.patterns, intentCount: intents.intents.count,
+                                      extraWords: intents.intents.map { intent in
+                                          intent.examples.map { normalizer.normalize($0.text) }
+                                      })
+        examples = ExampleIndex(intents: intents, normalize: { normalizer.normalize($0) })
         exact = KeywordAutomaton(patterns: patterns.map(\.text), symbolLimit: 0x10000)
 
         let fuzzy = PinyinFolding(syllables: hanzi.syllables)
@@ -123,6 +133,6 @@ public struct IntentMatcher: Sendable {
     /// only what the decision returns.
     public func match(_ query: String, scratch: inout MatchScratch) -> MatchDecision {
         evaluate(query, &scratch)
-        return decide(&scratch)
+        return decideAll(&scratch)
     }
 }

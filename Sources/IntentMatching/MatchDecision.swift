@@ -22,6 +22,14 @@ public struct MatchDecision: Sendable, Hashable {
         case onlyNegated
         case tooWeak
         case nothingMatched
+        /// Two tasks joined ("户口和社保都想办"): both are offered.
+        case severalTasks
+        /// No keyword decided, but the question is close to a labelled example (its text).
+        case similarExample(String)
+        /// The nearest labelled example is one of a question this hall does not serve.
+        case similarOutOfScope(String)
+        /// Decided by the visitor's earlier turns (a conversation).
+        case context(ContextRule)
 
         public var summary: String {
             switch self {
@@ -34,6 +42,10 @@ public struct MatchDecision: Sendable, Hashable {
             case .onlyNegated: "every destination mentioned was negated"
             case .tooWeak: "only weak hints matched, below the route threshold"
             case .nothingMatched: "no keyword matched"
+            case .severalTasks: "two tasks were named together: both are offered"
+            case .similarExample(let example): "no keyword decided; the question is close to the labelled example '\(example)'"
+            case .similarOutOfScope(let example): "no keyword decided; the question is close to the out-of-scope example '\(example)'"
+            case .context(let rule): "context: \(rule.summary)"
             }
         }
     }
@@ -52,4 +64,11 @@ public struct MatchDecision: Sendable, Hashable {
     public var rule: Rule
     /// A keyword was found only through a homophone (toneless pinyin) repair.
     public var usedHomophones: Bool
+    /// "先A，再B": the destination (and intent) of what the visitor means to do after this one.
+    public var next: Next?
+
+    public struct Next: Sendable, Hashable {
+        public var destination: String
+        public var intent: String?
+    }
 }

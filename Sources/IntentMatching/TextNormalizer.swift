@@ -1,3 +1,5 @@
+import HallModel
+
 /// Turns what a visitor said into the form keywords are written in: half-width, lower
 /// case, simplified characters, punctuation as single spaces, Chinese numerals in window
 /// references as digits. Pure; the same code normalises keywords and questions.
@@ -9,9 +11,20 @@ public struct TextNormalizer: Sendable {
     static let dropped: UInt32 = 0
 
     let hanzi: HanziTable
+    /// The hall's dialect and colloquial table (intents/normalization.yaml `colloquial`).
+    private(set) var colloquial: ColloquialRewriter?
 
     public init(hanzi: HanziTable = .shared) {
         self.hanzi = hanzi
+    }
+
+    /// This normaliser with the hall's colloquial rewrites: keywords and questions alike go
+    /// through them, so a keyword written in a dialect form still matches.
+    func withColloquial(_ rewrites: [ColloquialRewrite]) -> TextNormalizer {
+        var copy = self
+        let plain = self
+        copy.colloquial = rewrites.isEmpty ? nil : ColloquialRewriter(rewrites) { plain.normalize($0) }
+        return copy
     }
 
     /// ASCII after folding: letters lower-cased, digits kept, "'" dropped, sentence
@@ -76,6 +89,7 @@ public struct TextNormalizer: Sendable {
             output.append(c)
         }
         if let last = output.last, Self.isBreak(last) { output.removeLast() }
+        colloquial?.rewrite(&output)
         ChineseNumerals.rewriteWindowNumbers(&output)
     }
 

@@ -35,7 +35,8 @@ enum WindowReference {
             let afterNext = k + 1 < n ? text[k + 1] : 0
             if after == hao && !notAWindow.contains(afterNext) { return value }
             if after == chuang || after == gui || (after == ge && afterNext == chuang) { return value }
-            if before == di, after == ge || after == chuang || after == hao { return value }
+            // "第二个" alone is an ordinal (the second of something offered), never a window.
+            if before == di, after == chuang || after == hao { return value }
             if before == kou || before == chuang || followsEnglishNoun(text, at: i) { return value }
             i = j
         }

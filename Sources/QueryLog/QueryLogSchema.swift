@@ -17,6 +17,8 @@ import GRDB
 /// | `latency_us` | INTEGER | matching, routing and wording, microseconds |
 /// | `homophone_repair` | INTEGER | 1 when a homophone (pinyin) hit decided |
 /// | `rule`, `language` | TEXT | the decision rule's summary; `zh` or `en` |
+/// | `context_rule` | TEXT or NULL | the conversation-context rule that decided (`picked-by-ordinal`, …), since v2 |
+/// | `offered` | TEXT | what the hall offered the turn before, when this question replied to it, joined by `|`; since v2 |
 public enum QueryLogSchema {
     public static let table = "queries"
 
@@ -41,6 +43,13 @@ public enum QueryLogSchema {
             }
             try db.create(index: "queries_time", on: table, columns: ["time"])
             try db.create(index: "queries_outcome_time", on: table, columns: ["outcome", "time"])
+        }
+        // The visitor's context (issue 11): which context rule decided, and the offer replied to.
+        migrator.registerMigration("v2: conversation context") { db in
+            try db.alter(table: table) { t in
+                t.add(column: "context_rule", .text)
+                t.add(column: "offered", .text).notNull().defaults(to: "")
+            }
         }
         return migrator
     }
@@ -76,8 +85,8 @@ public enum QueryLogSchema {
 
     static let insertSQL = """
         INSERT INTO queries (time, device, place, text, outcome, intent, destination, candidates, confidence,
-                             latency_us, homophone_repair, rule, language)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                             latency_us, homophone_repair, rule, language, context_rule, offered)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     static func insert(_ record: QueryRecord, _ db: Database) throws {
@@ -86,6 +95,7 @@ public enum QueryLogSchema {
             storedTime(record.time), record.device, record.place, record.text, record.outcome.rawValue, record.intent,
             record.destination, record.candidates.joined(separator: "|"), record.confidence,
             record.latencyMicroseconds, record.homophoneRepair, record.rule, record.language,
+            record.contextRule, record.offered.joined(separator: "|"),
         ])
     }
 
@@ -109,7 +119,8 @@ public enum QueryLogSchema {
 
     static func record(_ row: Row) -> QueryRecord {
         let candidates: String = row["candidates"] ?? ""
-        return QueryRecord(
+        let offered: String = row["offered"] ?? ""
+        var record = QueryRecord(
             id: row["id"], time: row["time"] ?? Date(timeIntervalSince1970: 0), device: row["device"] ?? "",
             place: row["place"] ?? "", text: row["text"] ?? "",
             outcome: QueryRecord.Outcome(rawValue: row["outcome"] ?? "") ?? .error,
@@ -117,6 +128,9 @@ public enum QueryLogSchema {
             candidates: candidates.isEmpty ? [] : candidates.split(separator: "|").map(String.init),
             confidence: row["confidence"] ?? 0, latencyMicroseconds: row["latency_us"] ?? 0,
             homophoneRepair: row["homophone_repair"] ?? false, rule: row["rule"] ?? "", language: row["language"] ?? "")
+        record.contextRule = row["context_rule"]
+        record.offered = offered.isEmpty ? [] : offered.split(separator: "|").map(String.init)
+        return record
     }
 
     /// Every record at or after `since` (all when nil), oldest first.

@@ -43,6 +43,10 @@ public struct QueryRecord: Sendable, Hashable {
     public var rule: String
     /// The answer's language, "zh" or "en".
     public var language: String
+    /// The conversation-context rule that decided (`picked-by-ordinal`, …), or nil.
+    public var contextRule: String?
+    /// What the hall had offered the turn before, when this question was the reply to it.
+    public var offered: [String] = []
 
     public init(id: Int64? = nil, time: Date, device: String, place: String, text: String, outcome: Outcome,
                 intent: String? = nil, destination: String? = nil, candidates: [String] = [], confidence: Double = 0,
@@ -74,5 +78,7 @@ public struct QueryRecord: Sendable, Hashable {
                   destination: answer.destination, candidates: answer.candidates, confidence: answer.confidence,
                   latencyMicroseconds: latencyMicroseconds, homophoneRepair: answer.homophoneRepair, rule: answer.rule,
                   language: answer.language.rawValue)
+        contextRule = answer.contextRule
+        offered = answer.contextOffer
     }
 }

@@ -56,6 +56,9 @@ struct Ask: ParsableCommand {
     @Flag(help: "Print the answer contract's JSON object (one line per question).")
     var json = false
 
+    @Flag(help: "With '-': the lines are one visitor's turns, each understood after the ones before (an empty line: a new visitor).")
+    var conversation = false
+
     @OptionGroup var live: LiveOptions
 
     @Argument(help: "The question, or '-' to read one question per line from stdin.")
@@ -67,12 +70,17 @@ struct Ask: ParsableCommand {
         var conditions = try live.conditions(for: hall)
         let fixedTime = live.at != nil
         var scratch = MatchScratch()
+        var context = VisitorContext()
         let answerOne = { (q: String) throws in
             let answer: Answer
             // Each question of a long stdin run is answered as at the moment it is read.
             if !fixedTime { conditions.now = Date() }
             do {
-                answer = try hall.answer(q, from: from, profile: profile, live: conditions, scratch: &scratch)
+                if conversation {
+                    answer = try hall.answer(q, in: &context, from: from, profile: profile, live: conditions, scratch: &scratch)
+                } else {
+                    answer = try hall.answer(q, from: from, profile: profile, live: conditions, scratch: &scratch)
+                }
             } catch {
                 FileHandle.standardError.write(Data("hallctl: \(error)\n".utf8))
                 throw ExitCode(2)
@@ -87,6 +95,11 @@ struct Ask: ParsableCommand {
         }
         if query == "-" {
             while let line = readLine(strippingNewline: true) {
+                // In a conversation an empty line is a new visitor: nothing carries over.
+                if conversation && line.trimmingCharacters(in: .whitespaces).isEmpty {
+                    context = VisitorContext()
+                    continue
+                }
                 try answerOne(line)
             }
         } else {
@@ -131,10 +144,13 @@ struct Explain: ParsableCommand {
     @OptionGroup var hall: HallOptions
     @OptionGroup var live: LiveOptions
     @Option(help: "Where the visitor asks from: a station, place or node id.") var from = "north-door"
+    @Option(help: "An earlier turn of the same visitor (repeat for several, oldest first): the question is explained in their context.")
+    var after: [String] = []
     @Argument(help: "The question.") var query: String
 
     func run() throws {
         let hall = try hall.load()
+        let context = try explainContext(hall)
         let ticket = hall.ticketNumber(in: query)
         if let ticket {
             print("ticket:     \(ticket.ticket) → \(ticket.zone ?? "no zone issues prefix \(ticket.ticket.prefix)"); the matcher sees the rest")
@@ -160,16 +176,36 @@ struct Explain: ParsableCommand {
         let target = d.destination ?? (d.candidates.isEmpty ? "-" : d.candidates.joined(separator: " | "))
         print("decision:   \(d.outcome.rawValue) \(target)  (confidence \(String(format: "%.2f", d.confidence)), language \(d.language.rawValue))")
         print("rule:       \(d.rule.summary)")
-        try explainLive(hall)
+        if let next = d.next { print("next:       \(next.destination) (先…再…: the answer says what comes after)") }
+        try explainLive(hall, context: context)
+    }
+
+    /// The visitor's context after the earlier turns (--after), each printed as answered.
+    func explainContext(_ hall: Hall) throws -> VisitorContext? {
+        guard !after.isEmpty else { return nil }
+        var context = VisitorContext()
+        var scratch = MatchScratch()
+        let conditions = try live.conditions(for: hall)
+        for turn in after {
+            do {
+                let answer = try hall.answer(turn, in: &context, from: from, live: conditions, scratch: &scratch)
+                let target = answer.destination ?? (answer.candidates.isEmpty ? "-" : answer.candidates.joined(separator: " | "))
+                print("earlier:    \(turn) → \(answer.outcome.rawValue) \(target)\(answer.contextRule.map { " (context: \($0))" } ?? "")")
+            } catch {
+                FileHandle.standardError.write(Data("hallctl: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        return context
     }
 
     /// Which live rules applied: the moment, then each rule with what it found.
-    func explainLive(_ hall: Hall) throws {
+    func explainLive(_ hall: Hall, context: VisitorContext?) throws {
         let conditions = try live.conditions(for: hall)
         let answer: Answer
         do {
             var scratch = MatchScratch()
-            answer = try hall.answer(query, from: from, live: conditions, scratch: &scratch)
+            answer = try hall.answer(query, from: from, live: conditions, scratch: &scratch, context: context)
         } catch {
             FileHandle.standardError.write(Data("hallctl: \(error)\n".utf8))
             throw ExitCode(2)
@@ -181,6 +217,10 @@ struct Explain: ParsableCommand {
         for rule in answer.liveRules { print("  \(rule.code): \(rule.detail)") }
         let destination = answer.destination ?? (answer.outcome == .fallback ? Hall.fallbackDestination : "-")
         let closed = answer.open ? "open" : "closed (\(answer.closedReason ?? "-")), opens \(answer.opensAt ?? "unknown")"
+        if let context {
+            let rule = answer.contextRule.map { "\($0): \(answer.rule)" } ?? "none decided (\(context.isEmpty ? "no context" : "answered as a new question"))"
+            print("context:    \(rule)")
+        }
         print("answer:     \(answer.outcome.rawValue) \(destination), \(closed), lead \(answer.lead ? "yes" : "no")\(answer.waiting.map { ", \($0) waiting" } ?? "")")
         print("sentence:   \(answer.answer)")
     }

@@ -44,7 +44,8 @@ struct Report: ParsableCommand {
             fail(error.description, code: 1)
         }
         let report = QueryReport(records: records, since: start, until: now)
-        let output = csv ? report.csv(top: top) : report.text(source: path, sinceLabel: since == "all" ? nil : since, top: top ?? 20)
+        var output = csv ? report.csv(top: top) : report.text(source: path, sinceLabel: since == "all" ? nil : since, top: top ?? 20)
+        if !csv { output += ContextReport(records: records, since: start).text(top: top ?? 20) }
         FileHandle.standardOutput.write(Data(output.utf8))
     }
 }

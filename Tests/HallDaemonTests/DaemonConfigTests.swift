@@ -42,6 +42,8 @@ final class DaemonConfigTests: XCTestCase {
               admin_groups: [hallguide-admin]
             metrics:
               listen: off
+            conversation:
+              idle_seconds: 45
             audio:
               prompts: prompts
               outputs:
@@ -72,6 +74,7 @@ final class DaemonConfigTests: XCTestCase {
         XCTAssertEqual(config.adminUIDs, [0, 1000])
         XCTAssertEqual(config.adminGroups, ["hallguide-admin"])
         XCTAssertNil(config.metricsListen)
+        XCTAssertEqual(config.conversation.visitorIdle, .seconds(45))
         XCTAssertEqual(config.audio?.promptsDirectory, "/etc/hallguide/prompts", "relative to halld.yaml's folder")
         XCTAssertEqual(config.audio?.outputs.map(\.name), ["north"])
         XCTAssertEqual(config.queryLog, .init(), "no query_log: the default path")
@@ -87,6 +90,7 @@ final class DaemonConfigTests: XCTestCase {
         XCTAssertNil(defaults.mapPath, "an empty section is as if it were absent")
         XCTAssertEqual(defaults.metricsListen, "127.0.0.1:9464")
         XCTAssertEqual(defaults.timing, SessionTiming())
+        XCTAssertEqual(defaults.conversation.visitorIdle, .seconds(60), "a visitor's context lasts a minute by default")
         XCTAssertEqual(try DaemonConfig.parse("", file: "halld.yaml").devices, [])
     }
 
@@ -112,6 +116,8 @@ final class DaemonConfigTests: XCTestCase {
             devices:
               - {id: robot-north, kind: robot, key: text:a-key-of-sixteen-bytes, serail: /dev/ttyUSB0}
             statuss: {}
+            conversation:
+              idle: 30
             """), [
                 "halld.yaml:2: unknown key 'mapp' in hall (expected one of: intents, map)",
                 "halld.yaml:4: unknown key 'tpc' in listen (expected one of: tcp)",
@@ -122,7 +128,8 @@ final class DaemonConfigTests: XCTestCase {
                 "halld.yaml:14: unknown key 'outputz' in audio (expected one of: alsa_config, buffer_ms, outputs, prompts, reopen, synthesis)",
                 "halld.yaml:16: unknown key 'colour' in audio.outputs[0] (expected one of: devices, name, pcm, places, queue_limit, quiet_hours, stale_after_s, volume)",
                 "halld.yaml:18: unknown key 'serail' in devices[0] (expected one of: baud, id, key, key_file, kind, serial, station, usb_serial)",
-                "halld.yaml:19: unknown key 'statuss' (expected one of: audio, devices, hall, limits, listen, live, metrics, query_log, status)",
+                "halld.yaml:19: unknown key 'statuss' (expected one of: audio, conversation, devices, hall, limits, listen, live, metrics, query_log, status)",
+                "halld.yaml:21: unknown key 'idle' in conversation (expected one of: idle_seconds)",
             ])
     }
 
@@ -165,7 +172,7 @@ final class DaemonConfigTests: XCTestCase {
                 "halld.yaml:18: devices[0].kind: expected robot or screen, got the text 'screne'",
             ])
         XCTAssertEqual(problems("[hall, listen]\n"), [
-            "halld.yaml:1: expected a mapping (hall, listen, devices, limits, status, metrics, audio, query_log, live), got a list",
+            "halld.yaml:1: expected a mapping (hall, listen, devices, limits, status, metrics, audio, query_log, live, conversation), got a list",
         ])
         XCTAssertEqual(problems("status:\n  admin_uids: 0\n"),
                        ["halld.yaml:2: status.admin_uids: expected a list of uids, such as [0, 1000], got 0"])

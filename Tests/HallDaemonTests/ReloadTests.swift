@@ -84,7 +84,7 @@ final class ReloadTests: XCTestCase {
         XCTAssertEqual(again.text.prefix(20), before.text.prefix(20))
         let file = directory.appendingPathComponent("intents/facilities.yaml")
         let text = try String(contentsOf: file, encoding: .utf8)
-        try text.replacingOccurrences(of: "zh: 东西两厅都有休息等候区，我带您去最近的一处。", with: "zh: 休息区有饮水机，我带您过去。")
+        try text.replacingOccurrences(of: "zh: 东西两厅都有休息等候区，以下是去最近一处的路线。", with: "zh: 休息区有饮水机。")
             .write(to: file, atomically: true, encoding: .utf8)
         let result = await daemon.reload()
         XCTAssertTrue(result.ok, "\(result.problems)")

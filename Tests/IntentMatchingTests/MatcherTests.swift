@@ -68,10 +68,14 @@ final class MatcherDecisionTests: XCTestCase {
     }
 
     func testClarifyWhenTwoDestinationsAreClose() {
-        let d = matcher.match("社保和医保")
+        let d = matcher.match("社保还是医保")
         XCTAssertEqual(d.outcome, .clarify)
         XCTAssertEqual(Set(d.candidates), ["social", "medical"])
         XCTAssertEqual(d.rule, .closeScores)
+        // Joined as two tasks, both are offered by the several-tasks rule.
+        let both = matcher.match("社保和医保")
+        XCTAssertEqual(Set(both.candidates), ["social", "medical"])
+        XCTAssertEqual(both.rule, .severalTasks)
     }
 
     func testNegationMovesToTheOtherRequest() {

@@ -1,0 +1,83 @@
+/// The words a reply in a conversation is read by: rejections ("都不是"), follow-ups that
+/// name nothing ("几号窗口"), ordinals ("第二个", "后面那个"). Written as questions are
+/// normalised (simplified, lower case; "第一" is already "第1").
+enum ContextCues {
+    static func scalars(_ words: [String]) -> [[UInt32]] { words.map { $0.unicodeScalars.map(\.value) } }
+
+    static let rejection = scalars([
+        "都不是", "都不对", "都不要", "都不用", "都不办", "都没有", "哪个都不", "两个都不", "不是这些", "不是这两个", "不是这几个",
+        "都不太对", "别的", "其他的", "其它的", "另外的", "以上都不",
+        "neither", "none", "not these", "not those", "something else", "other one", "nope neither",
+    ])
+
+    static let followUp = scalars([
+        "几号窗口", "哪个窗口", "几号", "哪个口", "怎么走", "怎么去", "咋走", "咋去", "怎么过去", "在哪", "在那", "哪里", "哪儿",
+        "哪边", "什么位置", "具体位置", "位置", "哪个厅", "哪个区", "东厅", "西厅", "哪个大厅", "中庭", "楼上", "楼下", "几楼", "多远", "远吗", "远不远", "带我去", "带路", "领我去",
+        "过去", "去那", "往哪", "how do i get", "how to get", "where is it", "where", "which window", "which counter",
+        "which hall", "how far", "take me", "the way", "directions", "which number",
+    ])
+
+    /// A reply that says the visitor did not follow: it never describes an offer.
+    static let unclear = scalars([
+        "不知道", "不清楚", "不明白", "没听清", "没听懂", "听不懂", "再说一遍", "再说一次", "什么意思", "啥意思", "说啥", "说什么",
+        "不晓得", "不懂", "pardon", "sorry", "what do you mean", "say that again", "not sure", "don't know", "dont know",
+    ])
+
+    /// A reply of nothing but fillers and question words ("啊？", "什么", "嗯嗯") picks nothing.
+    static let fillers: Set<UInt32> = Set("嗯啊哦呃额什么啥哈呀吧呢吗的那个这是哎唉诶欸噢喔".unicodeScalars.map(\.value))
+        .union([TextNormalizer.space, TextNormalizer.clauseBreak])
+
+    static func isOnlyFillers(_ text: [UInt32]) -> Bool {
+        text.allSatisfy(fillers.contains) || ["what", "huh", "hm", "hmm", "um", "uh", "eh", "what?"].contains(String(String.UnicodeScalarView(text.compactMap(Unicode.Scalar.init))))
+    }
+
+    /// Picks the first offer.
+    static let first = scalars(["前面那个", "前面的", "前一个", "前者", "头一个", "上面那个", "刚才第1", "the first", "first one",
+                                "first", "former", "1st"])
+    static let second = scalars(["the second", "second one", "second", "2nd"])
+    static let third = scalars(["the third", "third one", "third", "3rd"])
+    /// Picks the last offer.
+    static let last = scalars(["后面那个", "后面的", "后一个", "后者", "最后那个", "最后一个", "最后的", "下面那个", "末尾", "the last",
+                               "last one", "latter", "last"])
+
+    static let di: UInt32 = 0x7B2C  // 第
+
+    static func contains(_ cues: [[UInt32]], in text: [UInt32]) -> Bool {
+        cues.contains { cue in find(cue, in: text) != nil }
+    }
+
+    static func find(_ cue: [UInt32], in text: [UInt32]) -> Int? {
+        guard cue.count <= text.count, !cue.isEmpty else { return nil }
+        let isWord = cue[0] < 0x80
+        var i = 0
+        while i + cue.count <= text.count {
+            if text[i] == cue[0] && text[i..<(i + cue.count)].elementsEqual(cue) {
+                if !isWord { return i }
+                let before = i > 0 ? text[i - 1] : 0x20
+                let after = i + cue.count < text.count ? text[i + cue.count] : 0x20
+                if !IntentMatcher.isWordScalar(before) && !IntentMatcher.isWordScalar(after) { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Which offer (1-based) an ordinal reply points at, if it points at one of `count`.
+    static func ordinal(in text: [UInt32], count: Int) -> Int? {
+        // "第2个", "第2" (normalisation made the numeral a digit).
+        for i in text.indices where text[i] == di && i + 1 < text.count {
+            var j = i + 1
+            var n = 0
+            while j < text.count, text[j] >= 0x30, text[j] <= 0x39 {
+                n = n * 10 + Int(text[j] - 0x30)
+                j += 1
+            }
+            if j > i + 1 { return (1...count).contains(n) ? n : nil }
+        }
+        if contains(last, in: text) { return count }
+        if contains(first, in: text) { return 1 }
+        if count >= 2, contains(second, in: text) { return 2 }
+        if count >= 3, contains(third, in: text) { return 3 }
+        return nil
+    }
+}

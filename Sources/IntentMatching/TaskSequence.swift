@@ -1,0 +1,139 @@
+import HallModel
+
+/// Questions that name more than one task: "先A，再B" (A now, and the answer says what
+/// comes next) and "A和B都想办" (both offered, the visitor picks where to start), and the
+/// similarity stage for questions no keyword decides.
+extension IntentMatcher {
+    static let xian: UInt32 = 0x5148  // 先
+    /// Where the second task begins after a "先": 再, 然后, 之后, 接着, 完了, 回头; "then" after "first".
+    static let afterFirst = ContextCues.scalars(["然后", "之后", "接着", "完了", "回头", "再", "then", "after that", "afterwards"])
+    /// Without a "先", only words that cannot be anything but a sequence.
+    static let sequenceOnly = ContextCues.scalars(["然后再", "然后去", "然后办", "之后再", "之后去", "完了再", "完再去", "办完再", "办完了再",
+                                                   "and then", "after that"])
+    /// Between two tasks: they are both wanted.
+    /// Right between two tasks' words (at most a few characters apart): they are both wanted.
+    static let conjunctions = ContextCues.scalars(["和", "跟", "与", "及", "还有", "还要", "还想", "还得", "也要", "也想", "也得", "以及", "加上", "and", "also"])
+    static let bothWords = ContextCues.scalars(["都想", "都要", "都得", "都办", "两个都", "两件", "两样", "both"])
+
+    /// The whole decision for a question: the keyword decision, refined for several tasks
+    /// and, when no keyword decided, by the labelled examples.
+    func decideAll(_ s: inout MatchScratch, sequenceAllowed: Bool = true) -> MatchDecision {
+        var decision = decide(&s)
+        if sequenceAllowed, let split = sequenceSplit(s.text) {
+            let first = Self.text(s.text[split.firstStart..<split.firstEnd])
+            let then = Self.text(s.text[split.secondStart..<(split.secondEnd ?? s.text.count)])
+            evaluate(then, &s)
+            let second = decideAll(&s, sequenceAllowed: false)
+            evaluate(first, &s)
+            var now = decideAll(&s, sequenceAllowed: false)
+            if now.outcome == .fallback && second.outcome == .route { return second }
+            if second.outcome == .route, let next = second.destination, next != now.destination {
+                now.next = .init(destination: next, intent: second.intent)
+            }
+            return now
+        }
+        if decision.outcome != .fallback, let both = severalTasks(s) {
+            decision.outcome = .clarify
+            (decision.destination, decision.intent, decision.candidates) = (nil, nil, both)
+            decision.rule = .severalTasks
+            return decision
+        }
+        if decision.outcome == .fallback, decision.rule == .nothingMatched || decision.rule == .tooWeak,
+           s.outOfScope == 0, s.window == nil, let (example, _) = examples.nearest(s.text) {
+            if example.intent < 0 {
+                decision.rule = .similarOutOfScope(example.text)
+                return decision
+            }
+            let i = Int(example.intent)
+            // An example never routes against a negation of its own intent.
+            guard !s.negatedIntent[i], !s.excludedIntent[i] else { return decision }
+            decision.outcome = .route
+            decision.destination = destinations[i]
+            decision.intent = intentIDs[i]
+            decision.confidence = 0.5
+            decision.rule = .similarExample(example.text)
+        }
+        return decision
+    }
+
+    /// The normalised text back as a string that normalises to itself (clause breaks as "，").
+    static func text(_ scalars: ArraySlice<UInt32>) -> String {
+        var s = String.UnicodeScalarView()
+        for c in scalars {
+            if c == TextNormalizer.clauseBreak { s.append("，") } else if let u = Unicode.Scalar(c) { s.append(u) }
+        }
+        return String(s)
+    }
+
+    struct SequenceSplit {
+        var firstStart: Int
+        var firstEnd: Int
+        var secondStart: Int
+        var secondEnd: Int?
+    }
+
+    /// Words that put a task first: "先" (not "先生"), "办完", "弄完".
+    static let firstWords = ContextCues.scalars(["先", "办完", "弄完", "first"])
+    static let sheng: UInt32 = 0x751F  // 生, of 先生 (Mr., husband)
+
+    /// "先办护照再去社保", "办完居住证还想去公积金", "等会儿再去医保，先带我去母婴室": the
+    /// first task's text and where the next one's is.
+    func sequenceSplit(_ text: [UInt32]) -> SequenceSplit? {
+        var firstAt: (start: Int, end: Int)?
+        for word in Self.firstWords {
+            guard let k = ContextCues.find(word, in: text) else { continue }
+            if word == [Self.xian], k + 1 < text.count, text[k + 1] == Self.sheng { continue }
+            if firstAt == nil || k < firstAt!.start { firstAt = (k, k + word.count) }
+        }
+        if let (start, end) = firstAt {
+            let rest = Array(text[end...])
+            var at: Int?
+            for marker in Self.afterFirst + Self.alsoWanted {
+                if let k = ContextCues.find(marker, in: rest), k > 0, at == nil || k < at! { at = k }
+            }
+            if let at { return SequenceSplit(firstStart: 0, firstEnd: end + at, secondStart: end + at) }
+            // "再去医保，先去母婴室": what follows 先 comes first, what came before it next.
+            if start > 0, text[..<start].contains(Self.zai) {
+                return SequenceSplit(firstStart: end, firstEnd: text.count, secondStart: 0, secondEnd: start)
+            }
+            return nil
+        }
+        for marker in Self.sequenceOnly {
+            if let k = ContextCues.find(marker, in: text), k > 0 { return SequenceSplit(firstStart: 0, firstEnd: k, secondStart: k) }
+        }
+        return nil
+    }
+
+    static let zai: UInt32 = 0x518D  // 再
+    /// After a first task: "还想", "还要" bring the next one.
+    static let alsoWanted = ContextCues.scalars(["还想", "还要", "还得"])
+
+    /// Two destinations each named by a keyword of its own, joined ("户口和社保", "办护照，
+    /// 还有驾照") or said to be both wanted: the destinations in the order said.
+    func severalTasks(_ s: MatchScratch) -> [String]? {
+        var named: [(destination: String, start: Int, end: Int)] = []
+        // One task's word may exclude the other's intent ("社保" rules out police-general for
+        // "社保卡要带身份证"); joined as two tasks, both stand.
+        for hit in s.hits where (hit.status == .counted || hit.status == .excluded) && !hit.viaPinyin {
+            for case let .term(intent, weak) in patterns[Int(hit.pattern)].roles where !weak {
+                let i = Int(intent)
+                guard !s.negatedIntent[i], patterns[Int(hit.pattern)].weight >= tuning.routeThreshold else { continue }
+                if let k = named.firstIndex(where: { $0.destination == destinations[i] }) {
+                    named[k].end = max(named[k].end, hit.end)
+                } else {
+                    named.append((destinations[i], hit.start, hit.end))
+                }
+            }
+        }
+        guard named.count == 2 else { return nil }
+        named.sort { $0.start < $1.start }
+        let between = named[0].end < named[1].start ? Array(s.text[named[0].end..<named[1].start]) : []
+        let joined = between.count <= 8 && ContextCues.contains(Self.conjunctions, in: between)
+        guard joined || ContextCues.contains(Self.bothWords, in: s.text) else { return nil }
+        // An excluded one stands only when the two are joined as tasks.
+        if !joined, named.contains(where: { d in s.scores.indices.contains { destinations[$0] == d.destination && s.excludedIntent[$0] } }) {
+            return nil
+        }
+        return named.map(\.destination)
+    }
+}

@@ -1,0 +1,129 @@
+/// What one visitor's earlier turns leave for the next one (SPEC "The conversation
+/// contract"): the destinations offered when the hall asked back, or the destination just
+/// answered. A value, pure: the conversation keeps one per device and visitor and drops it
+/// when the robot signals a new visitor or the visitor has been quiet too long.
+public struct VisitorContext: Sendable, Hashable {
+    public enum Last: Sendable, Hashable {
+        /// A new visitor, or the last turn ended the thread (a fallback).
+        case nothing
+        /// The hall asked back offering these destinations, best first; `again` once it has
+        /// asked a second time.
+        case askedBack(candidates: [String], again: Bool)
+        /// The hall answered with a route to this destination.
+        case answered(destination: String, intent: String?)
+    }
+
+    public private(set) var last: Last = .nothing
+
+    public init() {}
+
+    public var isEmpty: Bool { last == .nothing }
+
+    /// Takes in the decision the visitor was given.
+    public mutating func remember(_ decision: MatchDecision) {
+        remember(outcome: decision.outcome, candidates: decision.candidates, destination: decision.destination,
+                 intent: decision.intent, askedAgain: decision.rule == .context(.askedAgain))
+    }
+
+    /// Takes in what the visitor was told: asked back (with the offer), answered (with the
+    /// destination) or sent to the desk (the thread ends).
+    public mutating func remember(outcome: MatchDecision.Outcome, candidates: [String], destination: String?,
+                                  intent: String?, askedAgain: Bool) {
+        switch outcome {
+        case .route:
+            last = destination.map { .answered(destination: $0, intent: intent) } ?? .nothing
+        case .clarify:
+            last = .askedBack(candidates: candidates, again: askedAgain)
+        case .fallback:
+            last = .nothing
+        }
+    }
+
+    /// The decision for `query` in this context: the matcher's, unless a context rule
+    /// decides (the rule is then `.context`).
+    public func resolve(_ query: String, matcher: IntentMatcher, scratch: inout MatchScratch) -> MatchDecision {
+        resolve(matcher.match(query, scratch: &scratch), matcher: matcher, scratch: scratch)
+    }
+
+    /// `decision` is the matcher's for the turn, and `scratch` as that match left it.
+    public func resolve(_ decision: MatchDecision, matcher: IntentMatcher, scratch: MatchScratch) -> MatchDecision {
+        switch last {
+        case .nothing:
+            return decision
+        case let .answered(destination, intent):
+            return followUp(decision, destination: destination, intent: intent, matcher: matcher, scratch)
+        case let .askedBack(candidates, again):
+            return reply(decision, offered: candidates, askedAgain: again, matcher: matcher, scratch)
+        }
+    }
+
+    private func followUp(_ decision: MatchDecision, destination: String, intent: String?, matcher: IntentMatcher,
+                          _ s: MatchScratch) -> MatchDecision {
+        // Only when no keyword decided (the similarity stage may have guessed).
+        let byKeyword: Bool
+        switch decision.rule {
+        case .nothingMatched, .tooWeak, .similarExample, .similarOutOfScope: byKeyword = false
+        default: byKeyword = true
+        }
+        guard !byKeyword, ContextCues.contains(ContextCues.followUp, in: s.text) else { return decision }
+        var d = decision
+        d.outcome = .route
+        d.destination = destination
+        d.intent = intent
+        d.candidates = []
+        d.confidence = 1
+        d.rule = .context(.sameDestination)
+        return d
+    }
+
+    private func reply(_ decision: MatchDecision, offered: [String], askedAgain: Bool, matcher: IntentMatcher,
+                       _ s: MatchScratch) -> MatchDecision {
+        func pick(_ destination: String, _ rule: ContextRule) -> MatchDecision {
+            var d = decision
+            d.outcome = .route
+            d.destination = destination
+            d.intent = matcher.intentID(forDestination: destination)
+            d.candidates = []
+            d.confidence = 1
+            d.rule = .context(rule)
+            d.next = nil
+            return d
+        }
+        if ContextCues.contains(ContextCues.rejection, in: s.text) {
+            var d = decision
+            (d.outcome, d.destination, d.intent, d.candidates, d.confidence) = (.fallback, nil, nil, [], 0)
+            d.rule = .context(.rejectedAll)
+            return d
+        }
+        // Asked back about the same offer ("就是那个卡" after "补卡"): that picks nothing.
+        var repeatsOffer = false
+        switch decision.outcome {
+        case .route:
+            if let destination = decision.destination, offered.contains(destination) { return pick(destination, .pickedByName) }
+        case .clarify:
+            let both = decision.candidates.filter(offered.contains)
+            if both.count == 1 { return pick(both[0], .pickedByName) }
+            repeatsOffer = both.count >= 2
+        case .fallback:
+            break
+        }
+        if let n = ContextCues.ordinal(in: s.text, count: offered.count) { return pick(offered[n - 1], .pickedByOrdinal(n)) }
+        let unclear = ContextCues.contains(ContextCues.unclear, in: s.text) || ContextCues.isOnlyFillers(s.text)
+        if !repeatsOffer && !unclear {
+            // A question about something else is answered as a new question.
+            if decision.outcome == .route, case .clearWinner = decision.rule { return decision }
+            if decision.outcome == .clarify || decision.rule == .outOfScope { return decision }
+            if let described = matcher.described(among: offered, s) { return pick(described, .pickedByDescription) }
+            if decision.outcome == .route { return decision }
+        }
+        var d = decision
+        if askedAgain {
+            (d.outcome, d.destination, d.intent, d.candidates, d.confidence) = (.fallback, nil, nil, [], 0)
+            d.rule = .context(.gaveUp)
+        } else {
+            (d.outcome, d.destination, d.intent, d.candidates, d.confidence) = (.clarify, nil, nil, offered, 0)
+            d.rule = .context(.askedAgain)
+        }
+        return d
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import HallAnswers
+import HallModel
+import IntentMatching
+import XCTest
+
+/// The wording of the answers issue 10 and 11 changed, and the conversation's answers
+/// being live answers.
+final class ConversationAnswerTests: XCTestCase {
+    static let hall = Result { try Hall.builtIn() }
+    func hall() throws -> Hall { try Self.hall.get() }
+    /// Wednesday 2 December 2026, 10:00 in Changchun; and 12:30, the lunch break.
+    let open = LiveConditions(now: Date(timeIntervalSince1970: 1_796_176_800))
+    let lunch = LiveConditions(now: Date(timeIntervalSince1970: 1_796_176_800 + 9_000))
+
+    func testNoIntentAnswerPromisesThatTheRobotWillLead() throws {
+        // Only the robot knows whether it is free: halld adds the lead sentence itself.
+        for intent in try hall().intents.intents {
+            for text in [intent.answer.zh, intent.answer.en] {
+                XCTAssertFalse(text.contains("带您") || text.lowercased().contains("take you"), "\(intent.id): \(text)")
+            }
+        }
+    }
+
+    func testTheClarifyBetweenPlacesAsksWhereToGo() throws {
+        var scratch = MatchScratch()
+        let doors = try hall().answer("出口在哪", live: open, scratch: &scratch)
+        XCTAssertEqual(doors.outcome, .clarify)
+        XCTAssertEqual(doors.answer, "请问您要去的是北门还是南门？")
+        let insurance = try hall().answer("交保险", live: open, scratch: &scratch)
+        XCTAssertTrue(insurance.answer.hasPrefix("请问您要办理的是"), insurance.answer)
+        let english = try hall().answer("where is the exit", live: open, scratch: &scratch)
+        XCTAssertTrue(english.answer.hasPrefix("Where would you like to go:"), english.answer)
+    }
+
+    func testFirstThisThenThatSaysWhatComesNext() throws {
+        var scratch = MatchScratch()
+        let answer = try hall().answer("先办护照，然后去交社保", live: open, scratch: &scratch)
+        XCTAssertEqual(answer.destination, "exit-entry")
+        XCTAssertEqual(answer.next, "social-insurance")
+        XCTAssertTrue(answer.answer.hasSuffix("办完以后，下一步：社保业务在西厅15至18号窗口。"), answer.answer)
+    }
+
+    func testAContextDecidedAnswerIsStillALiveAnswer() throws {
+        var context = VisitorContext()
+        var scratch = MatchScratch()
+        _ = try hall().answer("交保险", in: &context, from: "robot-north", live: lunch, scratch: &scratch)
+        let picked = try hall().answer("医保", in: &context, from: "robot-north", live: lunch, scratch: &scratch)
+        XCTAssertEqual(picked.destination, "medical-insurance")
+        XCTAssertEqual(picked.contextRule, "picked-by-name")
+        XCTAssertEqual(picked.contextOffer.sorted(), ["medical-insurance", "social-insurance"])
+        XCTAssertFalse(picked.open, "the windows are closed at lunch")
+        XCTAssertFalse(picked.lead)
+        XCTAssertEqual(picked.liveRules.map(\.code).first, "lunch-break")
+    }
+}
