@@ -190,6 +190,12 @@ public final class HallDaemon: Sendable {
         await group.withLock { $0 }?.triggerGracefulShutdown()
     }
 
+    /// What was loaded, for `halld --check`: the hall, its data version, the devices.
+    public var loadedSummary: String {
+        let hall = conversation.hall
+        return "hall '\(hall.map.hallID)' data \(hall.version), \(hall.intents.intents.count) intents, \(config.devices.count) devices"
+    }
+
     /// When halld started, on its wall clock (the metrics' process_start_time_seconds).
     public var startTime: Date { startedAt }
 
