@@ -117,6 +117,16 @@ final class HallMetricsTests: XCTestCase {
         }
     }
 
+    /// The README's table lists every metric, so ops staff find each one's meaning.
+    func testTheREADMEListsEveryMetric() throws {
+        let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try XCTUnwrap(readme.range(of: "## Metrics and alerts").map { readme[$0.upperBound...] })
+        let table = section.prefix { _ in true }.components(separatedBy: "\n## ").first ?? ""
+        for definition in MetricCatalogue.all {
+            XCTAssertTrue(table.contains("`\(definition.name)`"), "README's Metrics and alerts does not list \(definition.name)")
+        }
+    }
+
     static func metricNames(in text: String) -> [String] {
         let pattern = /\b(hallguide_[a-z_]+|process_start_time_seconds)\b/
         return text.matches(of: pattern).map { String($0.output.1) }
