@@ -20,7 +20,7 @@ extension HallMetrics {
         // Absent until the first snapshot: an age of "never" is no number.
         if let age = queue.ageSeconds {
             registry.gauge(MetricCatalogue.queueFeedAge).set(to: Double(age))
-            registry.gauge(MetricCatalogue.queueFeedFresh).record(queue.fresh ? 1 : 0)
+            registry.gauge(MetricCatalogue.queueFeedFresh).set(to: queue.fresh ? 1 : 0)
         }
     }
 }

@@ -72,7 +72,7 @@ public final class HallMetrics: Sendable {
         devicesUp.record(Int64(devices.filter(\.connected).count))
         devicesConfigured.record(Int64(devices.count))
         for device in devices {
-            registry.gauge(MetricCatalogue.deviceUp, [("device", device.id), ("kind", device.kind)]).record(device.connected ? 1 : 0)
+            registry.gauge(MetricCatalogue.deviceUp, [("device", device.id), ("kind", device.kind)]).set(to: device.connected ? 1 : 0)
         }
         badFrames.record(Int64(total))
     }
@@ -86,7 +86,7 @@ public final class HallMetrics: Sendable {
     public func audio(output: String, played: Int, failed: Int, state: String) {
         registry.gauge(MetricCatalogue.audioPlays, [("output", output)]).record(Int64(played))
         registry.gauge(MetricCatalogue.audioFailures, [("output", output)]).record(Int64(failed))
-        registry.gauge(MetricCatalogue.audioAvailable, [("output", output)]).record(state == "unavailable" ? 0 : 1)
+        registry.gauge(MetricCatalogue.audioAvailable, [("output", output)]).set(to: state == "unavailable" ? 0 : 1)
     }
 
     /// The text exposition format.
@@ -136,8 +136,8 @@ final class MirroredCounter: Sendable {
 
 extension HallMetrics {
     /// The query log at a scrape (nil: the log is off, and its metrics stay absent).
-    func update(queryLog state: (open: Bool, recorded: UInt64, committed: UInt64, pending: Int, dropped: UInt64, failedWrites: UInt64)) {
-        queryLog.open.record(state.open ? 1 : 0)
+    public func update(queryLog state: (open: Bool, recorded: UInt64, committed: UInt64, pending: Int, dropped: UInt64, failedWrites: UInt64)) {
+        queryLog.open.set(to: state.open ? 1 : 0)
         queryLog.pending.record(Int64(state.pending))
         queryLog.recorded.follow(total: state.recorded)
         queryLog.committed.follow(total: state.committed)
