@@ -73,7 +73,7 @@ public final class HallDaemon: Sendable {
         self.trapSignals = trapSignals
         startedAt = clock.wallClock()
         loadedAt = Mutex(clock.wallClock())
-        let metrics = HallMetrics()
+        let metrics = HallMetrics(startedAt: startedAt)
         self.metrics = metrics
         let hub = DeviceHub(roster: config.roster)
         self.hub = hub
@@ -143,7 +143,8 @@ public final class HallDaemon: Sendable {
             },
             stopping: { .init(secondsAgo: 0, ok: false, problems: ["halld is stopping"], dataVersion: self_.value?.conversation.hall.version ?? "") })
         systemd = SystemdService(notifier: notifier, gate: gate, clock: clock, logger: logger,
-                                 statusLine: { self_.value?.statusLine ?? "" })
+                                 statusLine: { self_.value?.statusLine ?? "" },
+                                 watchdogChecked: { metrics.watchdogChecked(passed: $0) })
         self_.value = self
         logger.info("hall '\(hall.map.hallID)' data \(hall.version): \(hall.intents.intents.count) intents, \(config.devices.count) devices")
     }
@@ -189,6 +190,15 @@ public final class HallDaemon: Sendable {
         await group.withLock { $0 }?.triggerGracefulShutdown()
     }
 
+    /// What was loaded, for `halld --check`: the hall, its data version, the devices.
+    public var loadedSummary: String {
+        let hall = conversation.hall
+        return "hall '\(hall.map.hallID)' data \(hall.version), \(hall.intents.intents.count) intents, \(config.devices.count) devices"
+    }
+
+    /// When halld started, on its wall clock (the metrics' process_start_time_seconds).
+    public var startTime: Date { startedAt }
+
     // MARK: - What the parts ask of the daemon
 
     /// A one-line summary for systemd's STATUS=.
@@ -229,7 +239,12 @@ public final class HallDaemon: Sendable {
     }
 
     func refreshMetrics() {
-        metrics.update(devicesUp: hub.connectedDevices.count, badFrames: hub.badFrameCount)
+        metrics.update(devices: hub.statuses.map { (id: $0.id, kind: $0.kind == .robot ? "robot" : "screen", connected: $0.connected) },
+                       badFrames: hub.badFrameCount)
+        if let log = queryLogState() {
+            metrics.update(queryLog: (open: log.error == nil, recorded: log.recorded, committed: log.committed, pending: log.pending,
+                                      dropped: log.dropped, failedWrites: log.failedWrites))
+        }
         refreshLiveMetrics()
         for output in audio?.system.status() ?? [] {
             metrics.audio(output: output.name, played: output.counters.played, failed: output.counters.failed, state: output.state.rawValue)

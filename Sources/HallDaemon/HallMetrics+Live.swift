@@ -1,7 +1,6 @@
-import CoreMetrics
 import Foundation
 import HallModel
-import Metrics
+import Prometheus
 import StatusProtocol
 
 extension HallMetrics {
@@ -9,22 +8,19 @@ extension HallMetrics {
     /// queue feed's age and counts.
     func live(_ live: DaemonStatus.Live, feed: (updates: [String: Int], rejected: [String: Int], snapshot: QueueSnapshot?)?) {
         for kind in ["window", "zone", "place", "edge", "area"] {
-            CoreMetrics.Gauge(label: "hallguide_closures", dimensions: [("kind", kind)], factory: factory)
-                .record(live.closures.filter { $0.kind == kind }.count)
+            registry.gauge(MetricCatalogue.closures, [("kind", kind)]).record(Int64(live.closures.filter { $0.kind == kind }.count))
         }
-        CoreMetrics.Gauge(label: "hallguide_windows_open", factory: factory).record(live.windowsOpen)
-        CoreMetrics.Gauge(label: "hallguide_windows_closed", factory: factory).record(live.windowsClosed)
+        registry.gauge(MetricCatalogue.windowsOpen).record(Int64(live.windowsOpen))
+        registry.gauge(MetricCatalogue.windowsClosed).record(Int64(live.windowsClosed))
         guard let feed, let queue = live.queue else { return }
         for source in ["file", "post"] {
-            CoreMetrics.Gauge(label: "hallguide_queue_feed_updates", dimensions: [("source", source)], factory: factory)
-                .record(feed.updates[source] ?? 0)
-            CoreMetrics.Gauge(label: "hallguide_queue_feed_rejected", dimensions: [("source", source)], factory: factory)
-                .record(feed.rejected[source] ?? 0)
+            registry.gauge(MetricCatalogue.queueFeedUpdates, [("source", source)]).record(Int64(feed.updates[source] ?? 0))
+            registry.gauge(MetricCatalogue.queueFeedRejected, [("source", source)]).record(Int64(feed.rejected[source] ?? 0))
         }
         // Absent until the first snapshot: an age of "never" is no number.
         if let age = queue.ageSeconds {
-            CoreMetrics.Gauge(label: "hallguide_queue_feed_age_seconds", factory: factory).record(age)
-            CoreMetrics.Gauge(label: "hallguide_queue_feed_fresh", factory: factory).record(queue.fresh ? 1 : 0)
+            registry.gauge(MetricCatalogue.queueFeedAge).set(to: Double(age))
+            registry.gauge(MetricCatalogue.queueFeedFresh).set(to: queue.fresh ? 1 : 0)
         }
     }
 }

@@ -17,7 +17,17 @@ import Wayfinding
 
 @main
 struct HallBench {
-    static func main() async throws {
+    /// An error ends the run with its message and exit 1 (not a crash at top level).
+    static func main() async {
+        do {
+            try await run()
+        } catch {
+            FileHandle.standardError.write(Data("hallbench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run() async throws {
         if CommandLine.arguments.dropFirst().first == "audio" {
             // Answer → first sample written, through a real ALSA PCM of type file.
             let samples = try await AudioLatencyProbe.measure(iterations: 200)

@@ -41,7 +41,7 @@ enum DeviceBench {
         let configFile = dir.appendingPathComponent("halld.yaml")
         try config.write(to: configFile, atomically: true, encoding: .utf8)
 
-        let halldPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("halld").path
+        let halldPath = try HalldBinary.path()
         let halld = Process()
         halld.executableURL = URL(fileURLWithPath: halldPath)
         halld.arguments = ["--config", configFile.path, "--log-level", "warning"]

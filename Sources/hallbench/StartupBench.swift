@@ -22,7 +22,7 @@ enum StartupBench {
         let config = dir.appendingPathComponent("halld.yaml")
         try "listen:\n  tcp: 127.0.0.1:0\nmetrics:\n  listen: 127.0.0.1:0\nstatus:\n  socket: \(dir.path)/status.sock\n"
             .write(to: config, atomically: true, encoding: .utf8)
-        let halld = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("halld").path
+        let halld = try HalldBinary.path()
         var times: [Double] = []
         for _ in 0..<rounds {
             let process = Process()

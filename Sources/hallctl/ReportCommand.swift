@@ -13,9 +13,10 @@ struct Report: ParsableCommand {
             --csv writes one table with a 'section' column (outcome, intent, fallback, clarify, homophone); see the README.
             """)
 
-    @Option(help: ArgumentHelp("The query log.", discussion:
-        "Default: $HALLGUIDE_QUERY_LOG, else \(QueryLogPath.system), else \(QueryLogPath.development) when it exists."))
-    var log: String?
+    @Option(help: ArgumentHelp("The query log; repeat it to merge several halls' logs (NAME=FILE names a hall).", discussion:
+        "Default: $HALLGUIDE_QUERY_LOG, else \(QueryLogPath.system), else \(QueryLogPath.development) when it exists. "
+        + "With several, every table gets a HALL column (a 'hall' column in CSV); see ReportCommand+Halls.swift."))
+    var log: [String] = []
 
     @Option(help: "The window: 7d, 24h, 30m, 2w, a date (2026-11-20), a local time (2026-11-20 14:30) or ISO 8601; 'all' for the whole log.")
     var since = "7d"
@@ -36,7 +37,11 @@ struct Report: ParsableCommand {
     func run() throws {
         let now = Date()
         let start = since == "all" ? nil : ReportSince.parse(since, now: now)
-        let path = QueryLogPath.client(explicit: log, environment: ProcessInfo.processInfo.environment)
+        if log.count > 1 {
+            runHalls(since: start, now: now)
+            return
+        }
+        let path = QueryLogPath.client(explicit: log.first, environment: ProcessInfo.processInfo.environment)
         let records: [QueryRecord]
         do {
             records = try QueryLogReader.records(path: path, since: start)

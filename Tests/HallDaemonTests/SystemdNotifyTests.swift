@@ -65,6 +65,9 @@ final class SystemdNotifyTests: XCTestCase {
 
         let (ready, _) = notify.waitFor("READY=1") { $0.contains("READY=1") }
         XCTAssertTrue(ready?.contains("STATUS=") == true, ready ?? "")
+        // Each part says where it listens once (the status socket was once logged twice).
+        let socketLines = halld.text.split(separator: "\n").filter { $0.contains("] status socket ") }
+        XCTAssertEqual(socketLines.count, 1, halld.text)
         // Watchdog pings come at half the interval while the event loops answer.
         for _ in 0..<2 { _ = notify.waitFor("WATCHDOG=1", timeout: 3) { $0.contains("WATCHDOG=1") } }
 

@@ -17,16 +17,20 @@ public final class SystemdService: Service {
     let logger: Logger
     let statusLine: @Sendable () -> String
     let healthy: @Sendable (Duration) async -> Bool
+    /// Told each health check's result (the metrics count them for the alerts).
+    let watchdogChecked: @Sendable (Bool) -> Void
 
     public init(notifier: SystemdNotifier = SystemdNotifier(), gate: StartupGate, clock: any HallClock, logger: Logger,
                 statusLine: @escaping @Sendable () -> String,
-                healthy: @escaping @Sendable (Duration) async -> Bool = { await HealthCheck.eventLoopsRespond(within: $0) }) {
+                healthy: @escaping @Sendable (Duration) async -> Bool = { await HealthCheck.eventLoopsRespond(within: $0) },
+                watchdogChecked: @escaping @Sendable (Bool) -> Void = { _ in }) {
         self.notifier = notifier
         self.gate = gate
         self.clock = clock
         self.logger = logger
         self.statusLine = statusLine
         self.healthy = healthy
+        self.watchdogChecked = watchdogChecked
     }
 
     public func run() async throws {
@@ -50,7 +54,9 @@ public final class SystemdService: Service {
 
     private func watchdog(every ping: Duration) async {
         while !Task.isCancelled {
-            if await healthy(ping / 2) {
+            let passed = await healthy(ping / 2)
+            watchdogChecked(passed)
+            if passed {
                 notifier.watchdog()
             } else {
                 logger.error("health check failed: an event loop did not answer within \(ping / 2); not pinging the watchdog")
