@@ -3,6 +3,7 @@ import HallAnswers
 import HallModel
 import HallViews
 import IntentMatching
+import Wayfinding
 
 /// The kiosk's read-only JSON API (web/API.md) over the hall in use and its live state.
 /// Nothing here changes anything: a screen sees what a visitor standing at it may see.

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HallAnswers
 import HallModel
 import Hummingbird
 import NIOCore
@@ -45,20 +46,12 @@ struct WebRoutes: Sendable {
         }
         router.get("/api/v1/map.svg") { request, _ in
             let q = request.uri.queryParameters
-            do {
-                let svg = try api.mapSVG(from: try Self.required(q.get("from"), "from"), to: q.get("to"))
-                return Self.reply(.ok, "image/svg+xml", svg)
-            } catch {
-                return Self.failure(error)
-            }
+            return svg { () throws(KioskAPI.Failure) in try api.mapSVG(from: try Self.required(q.get("from"), "from"), to: q.get("to")) }
         }
         router.get("/api/v1/qr.svg") { request, _ in
             let q = request.uri.queryParameters
-            do {
-                let svg = try api.qrSVG(from: try Self.required(q.get("from"), "from"), to: try Self.required(q.get("to"), "to"))
-                return Self.reply(.ok, "image/svg+xml", svg)
-            } catch {
-                return Self.failure(error)
+            return svg { () throws(KioskAPI.Failure) in
+                try api.qrSVG(from: try Self.required(q.get("from"), "from"), to: try Self.required(q.get("to"), "to"))
             }
         }
         router.post("/api/v1/queue") { request, context in
@@ -99,6 +92,14 @@ struct WebRoutes: Sendable {
             <p>指路屏 Index screens:</p><ul>\(items)</ul></html>
 
             """
+    }
+
+    private func svg(_ make: () throws(KioskAPI.Failure) -> String) -> Response {
+        do {
+            return Self.reply(.ok, "image/svg+xml", try make())
+        } catch {
+            return Self.failure(error)
+        }
     }
 
     private func json<T: Encodable>(_ make: () throws(KioskAPI.Failure) -> T) -> Response {

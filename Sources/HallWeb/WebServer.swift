@@ -66,25 +66,25 @@ public final class WebServer: Sendable {
         let app = Application(
             router: router, server: server,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil, backlog: 256, reuseAddress: true),
-            onServerRunning: { [bound] channel in
+            onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? 0
-                bound.withLock { $0 = port }
+                self.bound.withLock { $0 = port }
                 onBound(port)
             },
             logger: logger)
         try await withGracefulShutdownHandler {
             try await app.run()
-        } onGracefulShutdown: { [links] in
+        } onGracefulShutdown: { [self] in
             // Open pages and app robots are told halld is going, as TCP devices are.
-            for link in links.withLock({ Array($0.values) }) { link.close(.shutdown) }
+            for link in self.links.withLock({ Array($0.values) }) { link.close(.shutdown) }
         }
     }
 
     private func serveDeviceLink(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel,
                                  logger: Logger) async {
         await WebSocketDeviceLink.serve(inbound: inbound, outbound: outbound, channel: channel, backend: backend, logger: logger,
-                                        opened: { [links] link in links.withLock { $0[ObjectIdentifier(link)] = link } },
-                                        closed: { [links] link in _ = links.withLock { $0.removeValue(forKey: ObjectIdentifier(link)) } })
+                                        opened: { [self] link in self.links.withLock { $0[ObjectIdentifier(link)] = link } },
+                                        closed: { [self] link in _ = self.links.withLock { $0.removeValue(forKey: ObjectIdentifier(link)) } })
     }
 }
 

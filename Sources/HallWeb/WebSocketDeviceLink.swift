@@ -23,7 +23,7 @@ final class WebSocketDeviceLink: DeviceLink {
     let eventLoop: any EventLoop
     private let session: NIOLoopBound<LinkSession>
     private let outbound: AsyncStream<Outbound>.Continuation
-    private let ticker: NIOLoopBound<RepeatedTask?>
+    private let ticker: NIOLoopBoundBox<RepeatedTask?>
 
     /// Runs one connection: the session's texts out, the device's texts in, until either
     /// side closes. Returns when the link is over.
@@ -80,7 +80,7 @@ final class WebSocketDeviceLink: DeviceLink {
                                   source: source, clock: backend.clock, logger: logger, transport: transport)
         let bound = NIOLoopBound(session, eventLoop: eventLoop)
         self.session = bound
-        ticker = NIOLoopBound(nil, eventLoop: eventLoop)
+        ticker = NIOLoopBoundBox(nil, eventLoop: eventLoop)
         session.link = self
         ticker.value = eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { _ in
             bound.value.tick()
