@@ -118,7 +118,9 @@ final class HallIndex: Sendable {
                     offer(.keyword, 1)
                 }
             } else {
-                if entry.initials.contains(where: { $0.hasPrefix(squeezed) }) { offer(.initials, squeezed.count >= 2 ? 2 : 5) }
+                // 护照 is "hz" exactly; 婚姻登记 only begins with "hy…".
+                if entry.initials.contains(squeezed) { offer(.initials, squeezed.count >= 2 ? 2 : 5) }
+                if entry.initials.contains(where: { $0.hasPrefix(squeezed) }) { offer(.initials, squeezed.count >= 2 ? 3 : 5) }
                 if squeezed.count >= 2, entry.pinyin.contains(where: { $0.hasPrefix(squeezed) }) { offer(.pinyin, 3) }
                 if text.count >= 2, entry.english.contains(where: { Self.wordPrefix(text, of: $0) }) { offer(.english, 4) }
             }
