@@ -82,7 +82,8 @@ let package = Package(
         ),
         // Simulated robots and screens speaking the real protocol over TCP or a serial
         // port: hallsim, the device tests and the load benchmark.
-        .target(name: "DeviceSimulation", dependencies: ["DeviceSessions", "DeviceProtocol", "HallTime", "CSerialPort"],
+        .target(name: "DeviceSimulation", dependencies: ["DeviceSessions", "DeviceProtocol", "HallTime", "CSerialPort",
+                                                       .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
         // ALSA outputs, prompt queues, the prompt library and synthesis.
         .target(
@@ -165,7 +166,7 @@ let package = Package(
         .executableTarget(
             name: "halld",
             dependencies: [
-                "HallDaemon", "HallModel", "DeviceSessions",
+                "HallDaemon", "HallModel", "DeviceSessions", "HallWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -190,7 +191,7 @@ let package = Package(
         .testTarget(name: "AudioPromptsTests", dependencies: ["AudioPrompts"]),
         .testTarget(name: "HallDaemonTests", dependencies: ["HallDaemon", "HallTestKit", "HallConversation", "HallAnswers", "DeviceLinks",
                                                         "DeviceSessions", "DeviceProtocol", "DeviceSimulation", "HallTime",
-                                                        "QueryLog", "StatusProtocol", "HallTestFixtures", "AudioPrompts",
+                                                        "QueryLog", "StatusProtocol", "HallTestFixtures", "AudioPrompts", "HallWeb",
                                                         .product(name: "Logging", package: "swift-log"),
                                                         .product(name: "NIOCore", package: "swift-nio"),
                                                         .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -11,7 +11,7 @@ final class HalldChild {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hallbench-\(name)-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("halld.yaml")
-        try (config + "\nmetrics:\n  listen: off\nstatus:\n  socket: \(directory.path)/status.sock\nquery_log: off\n").write(to: file, atomically: true, encoding: .utf8)
+        try (config + "\nmetrics:\n  listen: off\nhttp:\n  listen: 127.0.0.1:0\nstatus:\n  socket: \(directory.path)/status.sock\nquery_log: off\n").write(to: file, atomically: true, encoding: .utf8)
         let path = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("halld").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw HalldChildError("no halld next to hallbench (\(path)): build it first with `swift build -c release --product halld`")
