@@ -38,7 +38,7 @@ struct KioskAPI: Sendable {
         // The nearest named area or door: "北门入口" is the north door's.
         if let door = map.places.filter({ $0.kind == .door }).min(by: { Self.distance($0.spots.first?.at, here) < Self.distance($1.spots.first?.at, here) }),
            Self.distance(door.spots.first?.at, here) < 8 {
-            return LocalizedText(zh: door.name.zh + "入口", en: HallIndex.displayName(door.name.en))
+            return LocalizedText(zh: door.name.zh + "入口", en: "By " + door.name.en)
         }
         if let area = map.areas.first(where: { $0.contains(here) }) { return area.name }
         return LocalizedText(zh: station, en: station)
