@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // One clock for the pure parts: monotonic instants handed in as `now`, a system and a test clock.
@@ -54,6 +56,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .systemLibrary(name: "CSerialPort", pkgConfig: "libserialport", providers: [.apt(["libserialport-dev"])]),
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         // A quiet ALSA error handler: snd_lib_error_set_handler takes a variadic C function.
@@ -79,7 +82,8 @@ let package = Package(
         ),
         // Simulated robots and screens speaking the real protocol over TCP or a serial
         // port: hallsim, the device tests and the load benchmark.
-        .target(name: "DeviceSimulation", dependencies: ["DeviceSessions", "DeviceProtocol", "HallTime", "CSerialPort"],
+        .target(name: "DeviceSimulation", dependencies: ["DeviceSessions", "DeviceProtocol", "HallTime", "CSerialPort",
+                                                       .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
         // ALSA outputs, prompt queues, the prompt library and synthesis.
         .target(
@@ -99,18 +103,35 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // halld's HTTP face (Hummingbird): the index screens' kiosk app and its JSON API, every
+        // asset embedded; the WebSocket device link (JSON frames through the same link
+        // sessions as TCP); /metrics; the queue feed's POST; connection and size limits.
+        .target(
+            name: "HallWeb",
+            dependencies: [
+                "HallAnswers", "HallModel", "HallViews", "IntentMatching", "Wayfinding", "DeviceLinks", "DeviceSessions",
+                "DeviceProtocol", "HallTime", "CQREncode",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict,
+            plugins: [.plugin(name: "EmbedKioskAssets")]
+        ),
         // halld's composition: configuration, every long-running part a service of one
         // ServiceGroup, the executor that carries out the conversation's effects.
         .target(
             name: "HallDaemon",
             dependencies: [
                 "HallAnswers", "HallModel", "IntentMatching", "HallConversation", "DeviceLinks", "DeviceSessions", "DeviceProtocol",
-                "HallTime", "CSystemd", "AudioPrompts", "StatusProtocol", "QueryLog",
+                "HallTime", "CSystemd", "AudioPrompts", "StatusProtocol", "QueryLog", "HallWeb",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -131,6 +152,8 @@ let package = Package(
         // binaries carry the hall that ships in maps/ and intents/ and never drift from it.
         .executableTarget(name: "embed-hall-data", path: "Sources/embed-hall-data"),
         .plugin(name: "EmbedHallData", capability: .buildTool(), dependencies: ["embed-hall-data"]),
+        // The same tool over web/kiosk/: halld serves the kiosk app from its own binary.
+        .plugin(name: "EmbedKioskAssets", capability: .buildTool(), dependencies: ["embed-hall-data"]),
 
         .executableTarget(
             name: "hallctl",
@@ -143,7 +166,7 @@ let package = Package(
         .executableTarget(
             name: "halld",
             dependencies: [
-                "HallDaemon", "HallModel", "DeviceSessions",
+                "HallDaemon", "HallModel", "DeviceSessions", "HallWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -168,7 +191,7 @@ let package = Package(
         .testTarget(name: "AudioPromptsTests", dependencies: ["AudioPrompts"]),
         .testTarget(name: "HallDaemonTests", dependencies: ["HallDaemon", "HallTestKit", "HallConversation", "HallAnswers", "DeviceLinks",
                                                         "DeviceSessions", "DeviceProtocol", "DeviceSimulation", "HallTime",
-                                                        "QueryLog", "StatusProtocol", "HallTestFixtures", "AudioPrompts",
+                                                        "QueryLog", "StatusProtocol", "HallTestFixtures", "AudioPrompts", "HallWeb",
                                                         .product(name: "Logging", package: "swift-log"),
                                                         .product(name: "NIOCore", package: "swift-nio"),
                                                         .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -82,6 +82,27 @@ public final class LinkSession {
         apply(session.receive(frame, now: now))
     }
 
+    /// A text of the WebSocket device API, read (firmware-protocol/JSON.md §5): a frame goes
+    /// to the session as a binary one would; a refused message is the session's to nak
+    /// (as an undecodable payload is); another version is naked here, as `drain` does for
+    /// binary frames; an unreadable text is counted and dropped, the link staying open.
+    public func received(_ event: JSONFrameEvent, sample: [UInt8]) {
+        switch event {
+        case .frame(let frame):
+            received(IncomingFrame(sequence: frame.sequence, flags: frame.flags, type: frame.message.type.rawValue,
+                                   message: .success(frame.message)))
+        case let .refused(sequence, flags, error):
+            received(IncomingFrame(sequence: sequence, flags: flags, type: 0, message: .failure(error)))
+        case .unsupportedVersion:
+            malformed(reason: "\(event)", sample: sample)
+            if let nak = event.nak {
+                transport.write([OutgoingFrame(message: nak, sequence: SequenceNumber.unacknowledged, flags: [])])
+            }
+        case .unreadable(let problem):
+            malformed(reason: "\(problem)", sample: sample)
+        }
+    }
+
     /// A transport's framing error (a WebSocket text that is no message), for the status.
     public func malformed(reason: String, sample: [UInt8]) {
         hub.recordMalformed(MalformedInput(peer: session.peer, device: session.device?.id, at: clock.now(), reason: reason,
@@ -222,6 +243,16 @@ public final class LinkSession {
         case .notice: logger.notice("\(message)")
         case .warning: logger.warning("\(message)")
         }
+    }
+}
+
+/// The JSON form of outgoing frames, for WebSocket transports (firmware-protocol/JSON.md):
+/// one text a frame.
+public enum JSONFraming {
+    /// Each frame's text; one that cannot be encoded (it was validated when it got its
+    /// sequence, so this does not happen) is left out.
+    public static func texts(_ frames: [OutgoingFrame]) -> [String] {
+        frames.compactMap { try? JSONFrameCodec.encode($0.message, sequence: $0.sequence, flags: $0.flags) }
     }
 }
 

@@ -35,8 +35,12 @@ public struct LoadRunner: Sendable {
         }
     }
 
+    /// How the devices reach halld: its TCP device port, or its HTTP port's `/ws/device`.
+    public enum Link: String, Sendable { case tcp, ws }
+
     public var host: String
     public var port: Int
+    public var link: Link = .tcp
     public var devices: [Device]
     /// Questions per second across all devices.
     public var rate: Double
@@ -61,7 +65,7 @@ public struct LoadRunner: Sendable {
         let perDevice = rate / Double(devices.count)
         let interval = Duration.nanoseconds(Int64(1e9 / perDevice))
         let questions = questions
-        let (host, port, seconds) = (host, port, seconds)
+        let (host, port, seconds, link) = (host, port, seconds, link)
         for (index, device) in devices.enumerated() {
             finished.enter()
             let thread = Thread {
@@ -72,7 +76,10 @@ public struct LoadRunner: Sendable {
                 }
                 let simulated: SimulatedDevice
                 do {
-                    let transport = try TCPTransport(host: host, port: port)
+                    let transport: any ByteTransport = switch link {
+                    case .tcp: try TCPTransport(host: host, port: port)
+                    case .ws: try WebSocketTransport(host: host, port: port)
+                    }
                     simulated = SimulatedDevice(id: device.id, kind: device.kind, key: device.key, transport: transport)
                     try simulated.connect()
                 } catch {

@@ -5,6 +5,7 @@ import DeviceSessions
 import Foundation
 import HallConversation
 import HallModel
+import HallWeb
 
 /// halld's configuration file (README, "Configuration"): where the hall data is, where to
 /// listen, and the devices allowed to connect.
@@ -45,7 +46,12 @@ public struct DaemonConfig: Sendable {
     public var adminGroups: [String] = []
     /// Speakers and prompts (`audio:`, see "Audio prompts" in the README); nil: no audio.
     public var audio: AudioConfig?
-    /// Where Prometheus scrapes: "host:port"; nil turns the endpoint off.
+    /// The index screens' HTTP face (`http:`): the kiosk app, its API, `/ws/device`,
+    /// `/metrics`, the queue feed's POST. Served only when `httpOn` (a development halld and
+    /// a file without `http:` serve it on 127.0.0.1:7780; `DaemonConfig()` itself does not).
+    public var http = WebSettings()
+    public var httpOn = false
+    /// A Prometheus-only port besides (`metrics.listen`): "host:port"; nil turns it off.
     public var metricsListen: String? = "127.0.0.1:9464"
     /// The query log (`query_log:`); nil: off. A configuration file without the key, and
     /// the built-in defaults, log to the default path; `DaemonConfig()` itself does not.
@@ -78,6 +84,7 @@ public struct DaemonConfig: Sendable {
     public static func defaults(for map: FloorMap) -> DaemonConfig {
         var config = DaemonConfig()
         config.queryLog = QueryLogSettings()
+        config.httpOn = true
         config.devices = map.stations.map {
             Device(id: $0.id, kind: $0.kind == .robot ? .robot : .screen, station: $0.id,
                    key: developmentKey(for: $0.id), serial: nil, baudRate: 115_200)
@@ -111,6 +118,7 @@ public struct DaemonConfig: Sendable {
         start.source = file
         // A file without `query_log:` logs to the default path.
         start.queryLog = QueryLogSettings()
+        start.httpOn = true
         let hostPort = YAMLValue<String>.text.map(expected: "host:port") { HostPort.parse($0) }
         let hostPortText = YAMLValue<String>.text.map(expected: "host:port") { HostPort.parse($0) == nil ? nil : $0 }
         let uid = YAMLValue<UInt32>.integer(in: 0...UInt32.max - 1)
@@ -130,6 +138,17 @@ public struct DaemonConfig: Sendable {
                 .field("admin_uids", \.adminUIDs, YAMLValue<[UInt32]>.list(of: uid).expecting("a list of uids, such as [0, 1000]")),
                 .field("admin_groups", \.adminGroups, .list(of: .text)),
             ]),
+            .section("http", [
+                .field("listen", \.httpListen, .off(or: hostPort)),
+                .field("public_base_url", \.http.publicBaseURL,
+                       YAMLValue<String>.text.map(expected: "an http:// or https:// address") { Self.baseURL($0) }),
+                .field("idle_reset_seconds", \.http.idleResetSeconds, .integer(in: 5...86_400)),
+                .field("max_connections", \.http.maxConnections, .integer(in: 1...100_000)),
+                .field("max_idle_connections", \.http.maxIdleConnections, .integer(in: 1...100_000)),
+                .field("idle_timeout_seconds", \.http.idleTimeoutSeconds, .integer(in: 1...3600)),
+                .field("max_header_bytes", \.http.maxHeaderBytes, .integer(in: 1024...1_048_576)),
+                .field("max_body_bytes", \.http.maxBodyBytes, .integer(in: 1024...16_777_216)),
+            ]),
             .section("metrics", [
                 .field("listen", \.metricsListen, .off(or: hostPortText)),
             ]),
@@ -141,6 +160,25 @@ public struct DaemonConfig: Sendable {
             ]),
         ]
         return .mapping(start, fields)
+    }
+
+    /// `http.listen` as one value; nil: HTTP off.
+    private var httpListen: (host: String, port: Int)? {
+        get { httpOn ? (http.host, http.port) : nil }
+        set {
+            httpOn = newValue != nil
+            if let newValue {
+                http.host = newValue.host
+                http.port = newValue.port
+            }
+        }
+    }
+
+    /// A public base URL for the QR codes: http(s), a host, no query or fragment.
+    static func baseURL(_ text: String) -> String? {
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false,
+              url.query == nil, url.fragment == nil else { return nil }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
     /// `listen.tcp` as one value; nil: TCP off.

@@ -7,6 +7,7 @@ import HallAnswers
 import HallConversation
 import HallModel
 import HallTime
+import HallWeb
 import Logging
 import ServiceLifecycle
 import StatusProtocol
@@ -29,7 +30,10 @@ public final class HallDaemon: Sendable {
     public let audio: AudioService?
     public let devices: DeviceListenerService?
     public let serial: SerialLinksService
-    public let metricsEndpoint: MetricsService?
+    /// The index screens' HTTP face (`http.listen`), when on.
+    public let web: HTTPService?
+    /// The Prometheus-only port (`metrics.listen`), when on.
+    public let metricsEndpoint: HTTPService?
     public let statusSocket: StatusSocketService
     public let reloads: ReloadService
     /// What staff closed, kept in the state directory (README "Closures").
@@ -79,7 +83,8 @@ public final class HallDaemon: Sendable {
         self.hub = hub
         var expected: Set<String> = [StatusSocketService.name]
         if config.tcpHost != nil { expected.insert(DeviceListenerService.name) }
-        if config.metricsListen != nil { expected.insert(MetricsService.name) }
+        if config.metricsListen != nil { expected.insert(HTTPService.metricsName) }
+        if config.httpOn { expected.insert(HTTPService.webName) }
         let gate = StartupGate(expecting: expected)
         self.gate = gate
 
@@ -119,9 +124,18 @@ public final class HallDaemon: Sendable {
                                   timing: timing, clock: clock, logger: logger)
         })
         let self_ = WeakReference<HallDaemon>()
+        let backend = DaemonWebBackend(config: config, conversation: conversation, hub: hub, clock: clock, metrics: metrics,
+                                       queueFeed: queueFeed, refreshMetrics: { self_.value?.refreshMetrics() })
+        web = config.httpOn
+            ? HTTPService(server: WebServer(settings: config.http, backend: backend, logger: logger), part: "the HTTP listener",
+                          name: HTTPService.webName, gate: gate, logger: logger)
+            : nil
         metricsEndpoint = config.metricsListen.flatMap(HostPort.parse).map { listen in
-            MetricsService(host: listen.host, port: listen.port, metrics: metrics,
-                           refresh: { self_.value?.refreshMetrics() }, gate: gate, logger: logger)
+            var settings = config.http
+            settings.host = listen.host
+            settings.port = listen.port
+            return HTTPService(server: WebServer(settings: settings, routes: .metricsOnly, backend: backend, logger: logger),
+                               part: "the metrics endpoint", name: HTTPService.metricsName, gate: gate, logger: logger)
         }
         let socket = StatusServer.defaultPath(environment: environment, configured: config.statusSocket)
         statusSocket = StatusSocketService(
@@ -157,7 +171,8 @@ public final class HallDaemon: Sendable {
         list.append((closures, "closures"))
         if let queueFeed { list.append((queueFeed, "queue feed")) }
         list.append((statusSocket, StatusSocketService.name))
-        if let metricsEndpoint { list.append((metricsEndpoint, MetricsService.name)) }
+        if let metricsEndpoint { list.append((metricsEndpoint, HTTPService.metricsName)) }
+        if let web { list.append((web, HTTPService.webName)) }
         list.append((serial, "serial links"))
         if let devices { list.append((devices, DeviceListenerService.name)) }
         list.append((reloads, "reloads"))

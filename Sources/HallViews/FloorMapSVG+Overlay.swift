@@ -41,11 +41,15 @@ extension FloorMapSVG {
         for p in route.points {
             if p.level == levelID { runs[runs.count - 1].append(p) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
         }
-        for run in runs where run.count > 1 {
+        for (index, run) in runs.enumerated() where run.count > 1 {
             let points = run.map { point(Point(x: $0.x, y: $0.y)) }.map { "\(fmt($0.x)),\(fmt($0.y))" }.joined(separator: " ")
-            svg.element("polyline", ["class": "route", "points": points, "fill": "none", "stroke": Palette.route,
-                                     "stroke-width": "8", "stroke-opacity": "0.85", "stroke-linejoin": "round",
-                                     "stroke-linecap": "round"])
+            var attributes = [("class", "route"), ("points", points), ("fill", "none"), ("stroke", Palette.route),
+                              ("stroke-width", "8"), ("stroke-opacity", "0.85"), ("stroke-linejoin", "round"),
+                              ("stroke-linecap", "round")]
+            // The first run is the one a page finds by id; it names every node of the walk,
+            // so a screen can check what it draws against the route it was given.
+            if index == 0 { attributes += [("id", "route-path"), ("data-nodes", route.nodes.joined(separator: " "))] }
+            svg.element("polyline", attributes)
         }
         // From where the visitor stops to the counter or place itself.
         if let last = route.points.last, last.level == levelID, let place = map.place(route.to),
@@ -77,6 +81,17 @@ extension FloorMapSVG {
         if let last = route.points.last, last.level == levelID {
             marker("终", class: "route-end", at: point(Point(x: last.x, y: last.y)), fill: Palette.route, in: &svg)
         }
+        svg.close("g")
+    }
+
+    /// The station a screen stands at: a ring the page labels 您在这里 You are here.
+    func drawYouAreHere(_ svg: inout SVGDocument) {
+        guard let youAreHere, let station = map.station(youAreHere), map.nodes[station.node].level == level else { return }
+        let p = point(node: station.node)
+        svg.open("g", ["id": "you-are-here", "class": "you-are-here", "data-station": youAreHere])
+        svg.element("circle", ["cx": fmt(p.x), "cy": fmt(p.y), "r": "22", "fill": "#d32f2f", "fill-opacity": "0.18",
+                               "stroke": "#d32f2f", "stroke-width": "3"])
+        svg.element("circle", ["cx": fmt(p.x), "cy": fmt(p.y), "r": "8", "fill": "#d32f2f", "stroke": "#ffffff", "stroke-width": "3"])
         svg.close("g")
     }
 

@@ -12,6 +12,8 @@ public struct FloorMapSVG: Sendable {
     /// A line under the title, e.g. the data version.
     public let note: String?
     public let pixelsPerMetre: Double
+    /// A station drawn as "you are here" (an index screen's own map), `id="you-are-here"`.
+    public let youAreHere: String?
 
     /// Canvas size in pixels (also the PNG size rsvg-convert gives at its default 96 dpi).
     public let width: Double
@@ -31,7 +33,9 @@ public struct FloorMapSVG: Sendable {
     static let legendColumns = 3
     static let fontFamily = "'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Zen Hei','Microsoft YaHei','PingFang SC',sans-serif"
 
-    public init(map: FloorMap, level: Int = 0, route: Answer.Route? = nil, note: String? = nil, pixelsPerMetre: Double = 16) {
+    public init(map: FloorMap, level: Int = 0, route: Answer.Route? = nil, note: String? = nil, pixelsPerMetre: Double = 16,
+                youAreHere: String? = nil) {
+        self.youAreHere = youAreHere
         self.map = map
         self.level = level
         self.route = route
@@ -90,6 +94,7 @@ public struct FloorMapSVG: Sendable {
         if route != nil { drawRouteLine(&svg) }
         drawPlaceNames(&svg)
         if route != nil { drawRouteMarkers(&svg) }
+        drawYouAreHere(&svg)
         drawLegend(&svg)
         let w = fmt(width), h = fmt(height)
         return """

@@ -11,7 +11,7 @@ final class HalldChild {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hallbench-\(name)-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("halld.yaml")
-        try (config + "\nmetrics:\n  listen: off\nstatus:\n  socket: \(directory.path)/status.sock\nquery_log: off\n").write(to: file, atomically: true, encoding: .utf8)
+        try (config + "\nmetrics:\n  listen: off\nhttp:\n  listen: 127.0.0.1:0\nstatus:\n  socket: \(directory.path)/status.sock\nquery_log: off\n").write(to: file, atomically: true, encoding: .utf8)
         let path = try HalldBinary.path()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = ["--config", file.path, "--log-level", "error"]

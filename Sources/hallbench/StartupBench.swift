@@ -20,7 +20,7 @@ enum StartupBench {
         }
         guard bound == 0 else { print("cannot bind a notify socket"); return }
         let config = dir.appendingPathComponent("halld.yaml")
-        try "listen:\n  tcp: 127.0.0.1:0\nmetrics:\n  listen: 127.0.0.1:0\nstatus:\n  socket: \(dir.path)/status.sock\n"
+        try "listen:\n  tcp: 127.0.0.1:0\nmetrics:\n  listen: 127.0.0.1:0\nhttp:\n  listen: 127.0.0.1:0\nstatus:\n  socket: \(dir.path)/status.sock\n"
             .write(to: config, atomically: true, encoding: .utf8)
         let halld = try HalldBinary.path()
         var times: [Double] = []

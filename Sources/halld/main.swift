@@ -3,6 +3,7 @@ import DeviceSessions
 import Foundation
 import HallDaemon
 import HallModel
+import HallWeb
 import Logging
 
 /// halld: serves the hall's robots and index screens.
@@ -59,6 +60,9 @@ struct Halld: AsyncParsableCommand {
             if let port = daemon.devices?.port {
                 // One line on stdout for scripts and tests that start halld on port 0.
                 FileHandle.standardOutput.write(Data("halld listening tcp \(daemon.config.tcpHost ?? ""):\(port)\n".utf8))
+            }
+            if let port = daemon.web?.port {
+                FileHandle.standardOutput.write(Data("halld listening http \(daemon.config.http.host):\(port)\n".utf8))
             }
         }
         defer { announce.cancel() }

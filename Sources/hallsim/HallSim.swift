@@ -17,6 +17,7 @@ struct HallSim: ParsableCommand {
 struct DeviceOptions: ParsableArguments {
     @Option(help: "Device id (as in halld's configuration).") var id: String
     @Option(help: "Connect over TCP to HOST:PORT.") var tcp: String?
+    @Option(help: "Connect over halld's WebSocket device link at HOST:PORT (its HTTP listener; JSON frames on /ws/device).") var ws: String?
     @Option(help: "Connect over a serial port (a path; a pty as /dev/../../../ABSOLUTE/PATH).") var serial: String?
     @Option(help: "Pre-shared key (hex:…, base64:…, text:…); default: the development key of the id.") var key: String?
 
@@ -25,10 +26,13 @@ struct DeviceOptions: ParsableArguments {
         if let tcp {
             guard let address = HostPort.parse(tcp) else { throw ValidationError("--tcp must be HOST:PORT") }
             transport = try TCPTransport(host: address.host, port: address.port)
+        } else if let ws {
+            guard let address = HostPort.parse(ws) else { throw ValidationError("--ws must be HOST:PORT") }
+            transport = try WebSocketTransport(host: address.host, port: address.port)
         } else if let serial {
             transport = try SerialTransport(path: serial)
         } else {
-            throw ValidationError("give --tcp HOST:PORT or --serial PATH")
+            throw ValidationError("give --tcp HOST:PORT, --ws HOST:PORT or --serial PATH")
         }
         let keyBytes = try key.map { text -> [UInt8] in
             guard let bytes = DeviceKey.parse(text) else { throw ValidationError("--key must be hex:…, base64:… or text:…") }

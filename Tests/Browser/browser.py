@@ -4,6 +4,7 @@ import os
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -42,4 +43,9 @@ def ds(d, name):
 
 
 def visible(d, css):
-    return [e for e in d.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
+    """The displayed elements matching css; none while the page is replacing them (a live
+    change re-renders the map between the find and the look), so a wait tries again."""
+    try:
+        return [e for e in d.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
+    except StaleElementReferenceException:
+        return []

@@ -128,7 +128,7 @@ final class DaemonConfigTests: XCTestCase {
                 "halld.yaml:14: unknown key 'outputz' in audio (expected one of: alsa_config, buffer_ms, outputs, prompts, reopen, synthesis)",
                 "halld.yaml:16: unknown key 'colour' in audio.outputs[0] (expected one of: devices, name, pcm, places, queue_limit, quiet_hours, stale_after_s, volume)",
                 "halld.yaml:18: unknown key 'serail' in devices[0] (expected one of: baud, id, key, key_file, kind, serial, station, usb_serial)",
-                "halld.yaml:19: unknown key 'statuss' (expected one of: audio, conversation, devices, hall, limits, listen, live, metrics, query_log, status)",
+                "halld.yaml:19: unknown key 'statuss' (expected one of: audio, conversation, devices, hall, http, limits, listen, live, metrics, query_log, status)",
                 "halld.yaml:21: unknown key 'idle' in conversation (expected one of: idle_seconds)",
             ])
     }
@@ -172,7 +172,7 @@ final class DaemonConfigTests: XCTestCase {
                 "halld.yaml:18: devices[0].kind: expected robot or screen, got the text 'screne'",
             ])
         XCTAssertEqual(problems("[hall, listen]\n"), [
-            "halld.yaml:1: expected a mapping (hall, listen, devices, limits, status, metrics, audio, query_log, live, conversation), got a list",
+            "halld.yaml:1: expected a mapping (hall, listen, devices, limits, status, http, metrics, audio, query_log, live, conversation), got a list",
         ])
         XCTAssertEqual(problems("status:\n  admin_uids: 0\n"),
                        ["halld.yaml:2: status.admin_uids: expected a list of uids, such as [0, 1000], got 0"])

@@ -58,6 +58,8 @@ final class LifecycleTests: XCTestCase {
               tcp: 127.0.0.1:0
             metrics:
               listen: 127.0.0.1:\(port)
+            http:
+              listen: 127.0.0.1:0
             status:
               socket: \(path("status.sock"))
             query_log:
@@ -109,6 +111,8 @@ final class LifecycleTests: XCTestCase {
               tcp: 127.0.0.1:0
             metrics:
               listen: off
+            http:
+              listen: 127.0.0.1:0
             status:
               socket: \(path("status.sock"))
             limits:
@@ -173,6 +177,8 @@ final class LifecycleTests: XCTestCase {
               tcp: 127.0.0.1:0
             metrics:
               listen: off
+            http:
+              listen: 127.0.0.1:0
             query_log: off
             status:
               socket: \(path("status.sock"))

@@ -228,6 +228,8 @@ final class LiveCtlTests: XCTestCase {
               tcp: 127.0.0.1:0
             metrics:
               listen: off
+            http:
+              listen: 127.0.0.1:0
             status:
               socket: \(socket)
               admin_uids: [\(getuid())]

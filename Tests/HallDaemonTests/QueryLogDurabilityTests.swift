@@ -28,6 +28,8 @@ final class QueryLogDurabilityTests: XCTestCase {
               tcp: 127.0.0.1:0
             metrics:
               listen: off
+            http:
+              listen: 127.0.0.1:0
             status:
               socket: \(socket)
             limits:

@@ -55,6 +55,8 @@ final class RunningDaemon: Sendable {
     static func config(devices: [DaemonConfig.Device]) -> DaemonConfig {
         var config = DaemonConfig()
         config.metricsListen = "127.0.0.1:0"
+        config.httpOn = true
+        config.http.port = 0
         config.tcpHost = "127.0.0.1"
         config.tcpPort = 0
         config.source = "test"

@@ -48,6 +48,8 @@ final class SerialLinkTests: XCTestCase {
           tcp: off
         metrics:
           listen: off
+        http:
+          listen: 127.0.0.1:0
         status:
           socket: \(directory.appendingPathComponent("status.sock").path)
         devices:

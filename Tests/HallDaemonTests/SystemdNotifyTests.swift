@@ -57,7 +57,7 @@ final class SystemdNotifyTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let notify = try NotifySocket(path: dir.appendingPathComponent("notify").path)
         let config = dir.appendingPathComponent("halld.yaml")
-        try "listen:\n  tcp: 127.0.0.1:0\nmetrics:\n  listen: 127.0.0.1:0\nstatus:\n  socket: \(dir.path)/status.sock\n"
+        try "listen:\n  tcp: 127.0.0.1:0\nmetrics:\n  listen: 127.0.0.1:0\nhttp:\n  listen: 127.0.0.1:0\nstatus:\n  socket: \(dir.path)/status.sock\n"
             .write(to: config, atomically: true, encoding: .utf8)
         let halld = try ChildProcess(Binaries.path("halld"), ["--config", config.path],
                                      environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
