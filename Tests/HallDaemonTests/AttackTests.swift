@@ -80,31 +80,6 @@ final class AttackTests: XCTestCase {
         try await running.stop()
     }
 
-    /// 1,010 idle connections to the metrics port (they once took every descriptor a unit
-    /// has): the endpoint keeps at most its cap open, the oldest idle ones making room, so a
-    /// scrape and a device still get in.
-    func testIdleConnectionsCannotHoldTheMetricsPort() async throws {
-        var config = RunningDaemon.config(devices: devices(["robot-north"]))
-        config.metricsListen = "127.0.0.1:0"
-        let running = try await RunningDaemon.start(config)
-        let metricsPort = try XCTUnwrap(running.daemon.metricsEndpoint?.port)
-        var idle: [TCPTransport] = []
-        for _ in 0..<1010 { idle.append(try TCPTransport(host: "127.0.0.1", port: metricsPort)) }
-        let scrape = try TCPTransport(host: "127.0.0.1", port: metricsPort)
-        try scrape.write(Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
-        var text = ""
-        while let chunk = try? scrape.read(timeoutMilliseconds: 5000), !chunk.isEmpty { text += String(decoding: chunk, as: UTF8.self) }
-        XCTAssertTrue(text.hasPrefix("HTTP/1.1 200 OK"), String(text.prefix(200)))
-        XCTAssertTrue(text.contains("hallguide_"), "the scrape got the metrics")
-        XCTAssertLessThanOrEqual(try XCTUnwrap(running.daemon.metricsEndpoint?.openConnections), MetricsEndpoint.Limits().maxConnections)
-        let robot = try connect("robot-north", port: running.tcpPort)
-        XCTAssertEqual(try robot.ask("护照在哪办").destination, "exit-entry")
-        for connection in idle { connection.close() }
-        scrape.close()
-        robot.close()
-        try await running.stop()
-    }
-
     /// A device id holding a newline and an escape sequence cannot write a line of its own
     /// into the log; a burst of refusals from one source is one line, not a flood.
     func testLogsCannotBeForgedOrFlooded() async throws {
