@@ -2,7 +2,6 @@
 import PackageDescription
 
 /// Every module declares what it imports (as swift-nio-ssh does).
-let strict: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
 
 let package = Package(
     name: "HallGuide",
@@ -28,7 +27,7 @@ let package = Package(
     ],
     targets: [
         // One clock for the pure parts: monotonic instants handed in as `now`, a system and a test clock.
-        .target(name: "HallTime", swiftSettings: strict),
+        .target(name: "HallTime"),
         // The floor map, places, windows and intents: YAML loading and validation; the YAML
         // reader (file:line, no aliases) that halld.yaml and the audio configuration use too.
         .target(
@@ -46,15 +45,13 @@ let package = Package(
         .target(name: "HallViews", dependencies: ["HallAnswers"]),
 
         // Frames, messages and the codec shared by every transport (firmware-protocol/). Pure.
-        .target(name: "DeviceProtocol", swiftSettings: strict),
+        .target(name: "DeviceProtocol"),
         // Both sides of a device session as state machines (handshake, acked delivery, rate
         // limit, liveness), keys, addresses and the ledger of failed handshakes. Pure, no NIO:
         // hallsim and the simulated devices link it without the daemon's networking.
         .target(
             name: "DeviceSessions",
-            dependencies: ["DeviceProtocol", "HallTime", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: strict
-        ),
+            dependencies: ["DeviceProtocol", "HallTime", .product(name: "Crypto", package: "swift-crypto")]),
         .systemLibrary(name: "CSerialPort", pkgConfig: "libserialport", providers: [.apt(["libserialport-dev"])]),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
@@ -70,21 +67,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strict
-        ),
+            ]),
         // The device conversation as one pure state: answers, the robots' lead workflow,
         // displays, notices, prompts and query-log records as effects. No I/O, no NIO.
         .target(
             name: "HallConversation",
-            dependencies: ["HallAnswers", "HallModel", "IntentMatching", "Wayfinding", "DeviceProtocol", "HallTime"],
-            swiftSettings: strict
-        ),
+            dependencies: ["HallAnswers", "HallModel", "IntentMatching", "Wayfinding", "DeviceProtocol", "HallTime"]),
         // Simulated robots and screens speaking the real protocol over TCP or a serial
         // port: hallsim, the device tests and the load benchmark.
         .target(name: "DeviceSimulation", dependencies: ["DeviceSessions", "DeviceProtocol", "HallTime", "CSerialPort",
-                                                       .product(name: "Crypto", package: "swift-crypto")],
-                swiftSettings: strict),
+                                                       .product(name: "Crypto", package: "swift-crypto")]),
         // ALSA outputs, prompt queues, the prompt library and synthesis.
         .target(
             name: "AudioPrompts",
@@ -98,7 +90,7 @@ let package = Package(
         .target(
             name: "QueryLog",
             dependencies: [
-                "HallAnswers", "IntentMatching", "HallTime",
+                "HallAnswers", "HallModel", "IntentMatching", "HallTime",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -118,7 +110,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: strict,
             plugins: [.plugin(name: "EmbedKioskAssets")]
         ),
         // halld's composition: configuration, every long-running part a service of one
@@ -136,17 +127,13 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ],
-            swiftSettings: strict
-        ),
+            ]),
         // A hall in memory for tests and benchmarks: the real conversation, hub and link
         // sessions over in-memory links, simulated devices, a test clock.
         .target(
             name: "HallTestKit",
             dependencies: ["HallDaemon", "HallConversation", "HallAnswers", "HallModel", "DeviceLinks", "DeviceSessions", "DeviceProtocol",
-                           "HallTime", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict
-        ),
+                           "HallTime", .product(name: "Logging", package: "swift-log")]),
 
         // Build tool that turns the default hall's staff files into Swift source, so the
         // binaries carry the hall that ships in maps/ and intents/ and never drift from it.
@@ -169,15 +156,11 @@ let package = Package(
                 "HallDaemon", "HallModel", "DeviceSessions", "HallWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strict
-        ),
+            ]),
         .executableTarget(
             name: "hallsim",
             dependencies: ["DeviceSimulation", "DeviceSessions", "DeviceProtocol", "HallTime", "HallModel",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: strict
-        ),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .target(name: "HallTestFixtures", path: "Tests/HallTestFixtures"),
         .testTarget(name: "HallModelTests", dependencies: ["HallModel", "HallTestFixtures"]),
@@ -202,3 +185,10 @@ let package = Package(
         .testTarget(name: "StatusProtocolTests", dependencies: ["StatusProtocol"]),
     ]
 )
+
+// Every target imports what it uses (SE-0444, MemberImportVisibility): a member is never
+// visible only because another file of the module imported its module.
+for target in package.targets where target.type != .system && target.type != .plugin {
+    let memberImportVisibility: SwiftSetting = .enableUpcomingFeature("MemberImportVisibility")
+    target.swiftSettings = (target.swiftSettings ?? []) + [memberImportVisibility]
+}

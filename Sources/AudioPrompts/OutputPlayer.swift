@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// How one prompt's playback ended on the device.
 private enum PlaybackEnd {

@@ -1,5 +1,7 @@
 import Foundation
 import HallAnswers
+import HallModel
+import IntentMatching
 
 /// One answered question, as the query log keeps it.
 ///

@@ -3,6 +3,7 @@ import DeviceSimulation
 import Foundation
 import HallAnswers
 import QueryLog
+import HallModel
 
 /// `hallbench devices`: halld (the real binary, a child process) serving simulated robots
 /// over loopback TCP (or its WebSocket device link, `--transport ws`; `both` runs each in

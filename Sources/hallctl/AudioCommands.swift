@@ -2,6 +2,7 @@ import ArgumentParser
 import AudioPrompts
 import Foundation
 import HallModel
+import HallAnswers
 
 /// `hallctl audio …`: try a speaker, speak a sentence, check the prompt library.
 struct AudioCommands: ParsableCommand {

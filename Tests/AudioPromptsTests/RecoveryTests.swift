@@ -1,6 +1,7 @@
 import AudioPrompts
 import Foundation
 import XCTest
+import HallModel
 
 final class RecoveryTests: XCTestCase {
     /// The device vanishes mid-prompt (the gate plugin fails writes with -ENODEV after

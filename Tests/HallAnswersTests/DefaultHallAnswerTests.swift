@@ -2,6 +2,8 @@ import Foundation
 import HallAnswers
 import HallModel
 import XCTest
+import IntentMatching
+import Wayfinding
 
 /// The issue's own questions, answered by the built-in hall end to end.
 final class DefaultHallAnswerTests: XCTestCase {

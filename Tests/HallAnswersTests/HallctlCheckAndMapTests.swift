@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import HallTestFixtures
 
 /// `hallctl check` and `hallctl map`, end to end through the built binary.
 extension HallctlTests {

@@ -2,6 +2,7 @@ import HallAnswers
 import HallModel
 import HallTestFixtures
 import XCTest
+import IntentMatching
 
 /// A hall ten times the built-in one (ScaledHall, what `hallbench validate --scale 10`
 /// times) validates, and answers in each copy by that copy's words. Its size is checked,

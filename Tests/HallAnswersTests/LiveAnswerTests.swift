@@ -3,6 +3,7 @@ import HallAnswers
 import HallModel
 import IntentMatching
 import XCTest
+import Wayfinding
 
 /// The live rules on the built-in hall, each at a moment the test gives (the clock is
 /// injected: nothing here reads the time).

@@ -11,6 +11,7 @@ import NIOEmbedded
 import StatusProtocol
 import Synchronization
 import XCTest
+import DeviceLinks
 
 /// The attacks of issue 12 against halld in this process over loopback, each bounded in
 /// count and time, each with what it now gets. (On the code before, each of these failed:

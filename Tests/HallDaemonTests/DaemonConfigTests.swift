@@ -6,6 +6,8 @@ import Foundation
 import HallModel
 import HallTestFixtures
 import XCTest
+import DeviceProtocol
+import HallConversation
 
 /// halld.yaml through the one YAML reader: every section's keys, unknown keys and wrong
 /// types refused with `file:line`, every problem at once, no anchors or aliases.

@@ -2,6 +2,8 @@ import Foundation
 import HallDaemon
 import HallModel
 import XCTest
+import DeviceProtocol
+import HallWeb
 
 /// `http:` in halld.yaml: every key read, the defaults, refusals with their lines; and the
 /// QR code a public base URL turns on.

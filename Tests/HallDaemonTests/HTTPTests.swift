@@ -4,6 +4,8 @@ import DeviceSimulation
 import Foundation
 import HallDaemon
 import XCTest
+import DeviceLinks
+import HallWeb
 
 /// halld's HTTP face on loopback, for real (Hummingbird, NIO, a WebSocket client): the
 /// kiosk API, /metrics moved onto it, the queue feed's POST, the connection caps, and the

@@ -6,6 +6,7 @@ import HallTime
 import Logging
 import Synchronization
 import XCTest
+import DeviceLinks
 
 /// Bytes no firmware should send: corrupt, truncated and oversized frames on a device's
 /// own link, and a flood of garbage on another connection while devices keep asking.

@@ -4,6 +4,10 @@ import HallConversation
 import HallTestKit
 import HallTime
 import XCTest
+import DeviceLinks
+import HallAnswers
+import HallDaemon
+import HallModel
 
 /// Devices and halld's whole device side (link sessions, the hub, the conversation and
 /// its executor) in memory through the test kit, on a test clock: deterministic, no

@@ -8,6 +8,7 @@ import QueryLog
 import StatusProtocol
 import Synchronization
 import XCTest
+import HallTime
 
 /// halld's life as an operator meets it, with the built binary: a start that fails
 /// cleanly, a stop under load that loses no answer, reloads that never starve the

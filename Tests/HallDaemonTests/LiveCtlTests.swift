@@ -5,6 +5,8 @@ import Foundation
 import HallTestFixtures
 import StatusProtocol
 import XCTest
+import HallModel
+import HallTime
 
 /// The live hall end to end: the built `hallctl` against a running halld (its whole
 /// ServiceGroup in this process, on a clock that reads Wednesday 10:00 in the hall), and

@@ -5,6 +5,9 @@ import HallModel
 import Logging
 import QueryLog
 import XCTest
+import DeviceProtocol
+import HallAnswers
+import StatusProtocol
 
 /// `query_log:` in halld.yaml, and the log as the status reports it.
 final class QueryLogConfigTests: XCTestCase {

@@ -7,6 +7,7 @@ import HallDaemon
 import QueryLog
 import StatusProtocol
 import XCTest
+import IntentMatching
 
 /// The query log for real: the built halld answers a robot over TCP and logs every
 /// answer; once it says the answers are committed (the status command `flush`), it is

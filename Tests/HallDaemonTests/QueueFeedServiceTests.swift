@@ -6,6 +6,8 @@ import HallTestKit
 import HallTime
 import StatusProtocol
 import XCTest
+import DeviceProtocol
+import HallConversation
 
 /// The queue feed on a test clock: the file halld watches, the POST form the HTTP route
 /// calls, a feed gone silent, and the `live:` section of halld.yaml.

@@ -7,6 +7,7 @@ import Logging
 import StatusProtocol
 import Synchronization
 import XCTest
+import DeviceSessions
 
 /// Staff edits going live while the hall is open: a bad edit is refused with file:line and
 /// the answers stay; a good one is applied; reloading under load loses no question.

@@ -3,6 +3,8 @@ import HallDaemon
 import HallTime
 import Logging
 import XCTest
+import DeviceSessions
+import HallWeb
 
 /// halld in this process, as its ServiceGroup runs it: started, ready (every listener
 /// bound), stopped gracefully, with `run`'s outcome checked.

@@ -2,6 +2,11 @@ import Foundation
 @testable import HallDaemon
 import StatusProtocol
 import XCTest
+// struct stat and timespec come from the first C module that included their headers,
+// ALSA's here (MemberImportVisibility names that module, not Glibc).
+import CALSA
+import NIOCore
+import Synchronization
 
 /// The status socket over real Unix sockets, with a fake provider.
 final class StatusServerTests: XCTestCase {

@@ -5,6 +5,7 @@ import NIOPosix
 import StatusProtocol
 import Synchronization
 import XCTest
+import NIOCore
 
 /// A gate a task waits at until the test opens it, and an event for the test that a task
 /// has arrived there.

@@ -1,5 +1,8 @@
 import Foundation
 import XCTest
+// struct stat and timespec come from the first C module that included their headers,
+// ALSA's here (MemberImportVisibility names that module, not Glibc).
+import CALSA
 
 /// halld as systemd runs it: a test plays systemd's part on NOTIFY_SOCKET and checks the
 /// order READY, WATCHDOG pings, RELOADING with MONOTONIC_USEC, READY, STOPPING.

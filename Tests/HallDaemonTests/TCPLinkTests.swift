@@ -3,6 +3,7 @@ import DeviceSimulation
 import Foundation
 import HallDaemon
 import XCTest
+import DeviceSessions
 
 /// The thin integration layer for TCP: halld's ServiceGroup in this process with real NIO
 /// sockets on loopback, simulated devices speaking the protocol. Behaviour in detail is

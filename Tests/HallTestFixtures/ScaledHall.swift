@@ -1,3 +1,4 @@
+import Foundation
 /// A hall `scale` times the size of the one given (the built-in hall, for hallbench's
 /// `validate --scale` and the large-hall tests): copies of its floor side by side, 100 m
 /// apart, each with its own ids, windows numbered on from the last copy's, its own

@@ -6,6 +6,7 @@ import HallAnswers
 import HallModel
 @testable import HallViews
 import XCTest
+import Wayfinding
 
 /// The SVG's elements, read back with an XML parser (which also proves it is well formed).
 final class SVGElements: NSObject, XMLParserDelegate {

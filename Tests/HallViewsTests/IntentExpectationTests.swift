@@ -1,5 +1,6 @@
 import HallViews
 import XCTest
+import IntentMatching
 
 final class IntentExpectationTests: XCTestCase {
     func testLabelsParseAndPrintBackAsWritten() throws {

@@ -2,6 +2,7 @@ import Foundation
 import HallAnswers
 import HallTime
 import QueryLog
+import IntentMatching
 
 /// A generated week of questions in the built-in hall, with known counts: what the report
 /// tests check and what the README's sample report shows. Every question is answered by

@@ -4,6 +4,7 @@ import HallTestFixtures
 import HallTime
 @testable import QueryLog
 import XCTest
+import IntentMatching
 
 /// `hallctl report --log A --log B`: two halls' generated SQLite logs, written through the
 /// writer as halld writes them, merged with a HALL column in text and a `hall` column in CSV.

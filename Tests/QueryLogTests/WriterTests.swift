@@ -5,6 +5,7 @@ import HallTime
 @testable import QueryLog
 import Synchronization
 import XCTest
+import IntentMatching
 
 /// The writer: group commits, the bounded buffer, retention, redaction, reopening, and
 /// the sync settings the README's durability promise rests on.
