@@ -96,8 +96,10 @@ extension HallsReport {
         let totals = outcomeNames.map { name in halls.reduce(0) { $0 + ($1.report.outcomes.first { $0.name == name }?.count ?? 0) } }
         let fellBack = totals[outcomeNames.firstIndex(of: "fallback")!]
         rows.append(["all", "\(total)"] + totals.map { "\($0)" } + [QueryReport.percent(Double(fellBack) / Double(max(total, 1))), ""])
+        // The sum has no file: no trailing blanks where its LOG would be.
         out.append(contentsOf: QueryReport.table(["HALL", "QUESTIONS"] + outcomeNames.map { $0.uppercased() } + ["FELL BACK", "LOG"],
-                                                 rows, rightAligned: Set(1...(outcomeNames.count + 2))))
+                                                 rows, rightAligned: Set(1...(outcomeNames.count + 2)))
+            .map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) })
         guard total > 0 else {
             out.append("No questions in this window.")
             return out.joined(separator: "\n") + "\n"
