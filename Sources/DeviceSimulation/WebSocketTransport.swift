@@ -13,6 +13,9 @@ public final class WebSocketTransport: ByteTransport {
     private var input: [UInt8] = []
     /// A text arriving in pieces (continuation frames).
     private var fragments: [UInt8] = []
+    /// halld closed after texts that came in the same read: they are handed over first,
+    /// the close on the next read (a refusal's authResult must not be lost to its close).
+    private var closedAfterTexts = false
 
     /// Connects and upgrades: `GET path`, 101 and the Sec-WebSocket-Accept of our key.
     public init(host: String, port: Int, path: String = "/ws/device", timeoutMilliseconds: Int32 = 3000) throws(TransportError) {
@@ -66,13 +69,19 @@ public final class WebSocketTransport: ByteTransport {
 
     /// The binary frames of the texts that came (none when nothing did in time).
     public func read(timeoutMilliseconds: Int32) throws(TransportError) -> [UInt8] {
+        if closedAfterTexts { throw .closed }
         var frames: [UInt8] = []
-        if let first = try nextMessageBytes() { frames += first }
-        if frames.isEmpty {
-            let bytes = try tcp.read(timeoutMilliseconds: timeoutMilliseconds)
-            input += bytes
+        do {
+            if let first = try nextMessageBytes() { frames += first }
+            if frames.isEmpty {
+                let bytes = try tcp.read(timeoutMilliseconds: timeoutMilliseconds)
+                input += bytes
+            }
+            while let text = try nextMessageBytes() { frames += text }
+        } catch {
+            guard !frames.isEmpty, error == .closed else { throw error }
+            closedAfterTexts = true
         }
-        while let text = try nextMessageBytes() { frames += text }
         return frames
     }
 

@@ -1,3 +1,4 @@
+import DeviceSimulation
 import Foundation
 import HallDaemon
 import HallModel
@@ -72,8 +73,13 @@ final class HTTPConfigTests: XCTestCase {
 
     private func checkQRCode(port: Int) throws {
         func get(_ path: String) throws -> String {
-            let data = try Data(contentsOf: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-            return String(decoding: data, as: UTF8.self)
+            let http = try TCPTransport(host: "127.0.0.1", port: port)
+            try http.write(Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
+            var bytes: [UInt8] = []
+            while let chunk = try? http.read(timeoutMilliseconds: 3000), !chunk.isEmpty { bytes += chunk }
+            let text = String(decoding: bytes, as: UTF8.self)
+            XCTAssertTrue(text.hasPrefix("HTTP/1.1 200"), text)
+            return text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
         }
         let route = try get("/api/v1/route?from=screen-north&to=exit-entry")
         XCTAssertTrue(route.contains(#""phone_url":"https://guide.example.gov.cn/phone/route?from=screen-north&to=exit-entry&lang=zh""#), route)
