@@ -195,19 +195,26 @@ class Kiosk(unittest.TestCase):
             window.fetch = (url, opts = {}) => {
               const u = new URL(url, location.href);
               if (u.pathname !== '/api/v1/search') return real(url, opts);
-              const q = u.searchParams.get('q'), rec = {q, aborted: false};
+              const q = u.searchParams.get('q'), rec = {q, aborted: false, settled: false};
               window.__searches.push(rec);
               if (opts.signal) opts.signal.addEventListener('abort', () => { rec.aborted = true; });
               const p = real(url, {...opts, signal: undefined});
               if (q !== 's') return p;
-              return new Promise((res, rej) => setTimeout(() => p.then(res, rej), 600));
+              // The body is read before the page gets it, so the page handles the late
+              // reply within the turn it is given; "settled" is set two turns later.
+              const read = p.then(r => r.text().then(t => new Response(t, {status: r.status, headers: r.headers})));
+              return new Promise((res, rej) => setTimeout(() => {
+                read.then(res, rej);
+                read.finally(() => setTimeout(() => setTimeout(() => { rec.settled = true; }, 0), 0));
+              }, 600));
             };""")
         self.type_osk("s")
-        time.sleep(0.05)
+        wait(d, lambda: d.execute_script("return window.__searches.length") == 1, msg="the search for 's' went out")
         d.find_element(By.CSS_SELECTOR, '#osk .key[data-key="h"]').click()
         self.results_for("sh")
         shown = [r.get_attribute("data-destination") for r in visible(d, "#results .dest")]
-        time.sleep(0.9)                              # the slow "s" reply has come back by now
+        # The slow "s" reply has come back (and the page has had a turn to handle it).
+        wait(d, lambda: d.execute_script("return window.__searches[0].settled"), msg="the slow reply came back")
         self.assertEqual(ds(d, "resultsFor"), "sh", "a stale reply replaced the newer results")
         self.assertEqual([r.get_attribute("data-destination") for r in visible(d, "#results .dest")], shown)
         recs = d.execute_script("return window.__searches")
