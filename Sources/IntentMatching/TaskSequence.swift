@@ -79,9 +79,10 @@ extension IntentMatcher {
     /// "先办护照再去社保", "办完居住证还想去公积金", "等会儿再去医保，先带我去母婴室": the
     /// first task's text and where the next one's is.
     func sequenceSplit(_ text: [UInt32]) -> SequenceSplit? {
-        // Every marker holds one of these (or is English): most questions hold none.
-        guard text.contains(where: { $0 == Self.xian || $0 == 0x5B8C || $0 == 0x7136 || $0 == 0x4E4B || $0 < 0x80 && $0 > 0x60 })
-        else { return nil }  // 先 完 然 之, a letter
+        // Every marker holds one of these characters (先 完 然 之) or English words: most
+        // questions hold none.
+        let chinese = text.contains { $0 == Self.xian || $0 == 0x5B8C || $0 == 0x7136 || $0 == 0x4E4B }
+        guard chinese || Self.englishMarkers.contains(where: { ContextCues.find($0, in: text) != nil }) else { return nil }
         var firstAt: (start: Int, end: Int)?
         for word in Self.firstWords {
             guard let k = ContextCues.find(word, in: text) else { continue }
@@ -108,12 +109,15 @@ extension IntentMatcher {
     }
 
     static let zai: UInt32 = 0x518D  // 再
+    static let englishMarkers = ContextCues.scalars(["first", "then", "after"])
     /// After a first task: "还想", "还要" bring the next one.
     static let alsoWanted = ContextCues.scalars(["还想", "还要", "还得"])
 
     /// Two destinations each named by a keyword of its own, joined ("户口和社保", "办护照，
     /// 还有驾照") or said to be both wanted: the destinations in the order said.
     func severalTasks(_ s: MatchScratch) -> [String]? {
+        // Two tasks need two hits at least.
+        guard s.hits.count >= 2 else { return nil }
         // At most two destinations, kept in two slots: this runs on every routed question.
         var first: (destination: Int, start: Int, end: Int)?
         var second: (destination: Int, start: Int, end: Int)?
