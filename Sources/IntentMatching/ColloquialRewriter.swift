@@ -8,8 +8,12 @@ struct ColloquialRewriter: Sendable {
     private let automaton: KeywordAutomaton
     private let forms: [[UInt32]]
     private let meanings: [[UInt32]]
-    /// A scalar that begins no form: most questions contain none and are left untouched.
-    private let starts: [UInt64]
+    /// Per form, one character it cannot be without, preferring an uncommon one: a question
+    /// with none of these (most of them) is left untouched without a scan.
+    private let keys: [UInt64]
+
+    /// Characters too common in questions to tell a form is there (去, 要, 哪, 了, …).
+    static let common = Set("去来要想得上哪这那没了老做干个一下不知道儿拉子么玩意地办搞在是我有的吗呢啊".unicodeScalars.map(\.value))
 
     var isEmpty: Bool { forms.isEmpty }
 
@@ -28,14 +32,17 @@ struct ColloquialRewriter: Sendable {
         }
         self.forms = forms
         self.meanings = meanings
-        var starts = [UInt64](repeating: 0, count: 0x10000 / 64)
-        for first in forms.compactMap(\.first) where first < 0x10000 { starts[Int(first >> 6)] |= 1 << UInt64(first & 63) }
-        self.starts = starts
+        var keys = [UInt64](repeating: 0, count: 0x10000 / 64)
+        for form in forms {
+            guard let key = form.first(where: { !Self.common.contains($0) }) ?? form.first, key < 0x10000 else { continue }
+            keys[Int(key >> 6)] |= 1 << UInt64(key & 63)
+        }
+        self.keys = keys
         automaton = KeywordAutomaton(patterns: forms, symbolLimit: 0x10000)
     }
 
     func rewrite(_ text: inout [UInt32]) {
-        guard !forms.isEmpty, text.contains(where: { $0 < 0x10000 && starts[Int($0 >> 6)] & (1 << UInt64($0 & 63)) != 0 }) else { return }
+        guard !forms.isEmpty, text.contains(where: { $0 < 0x10000 && keys[Int($0 >> 6)] & (1 << UInt64($0 & 63)) != 0 }) else { return }
         var found: [KeywordAutomaton.Match] = []
         text.withUnsafeBufferPointer { automaton.scan($0, into: &found) }
         guard !found.isEmpty else { return }

@@ -77,30 +77,35 @@ struct ExampleIndex: Sendable {
     /// another label.
     func nearest(_ text: [UInt32]) -> (example: Example, similarity: Float)? {
         guard !examples.isEmpty else { return nil }
-        let grams = Set(Self.bigrams(text))
+        var grams = Self.bigrams(text)
         guard !grams.isEmpty else { return nil }
+        grams.sort()
         var queryWeight: Float = 0
-        var shared: [Int32: Float] = [:]
-        for g in grams {
+        var shared = [Float](repeating: 0, count: examples.count)
+        var previous: UInt64?
+        for g in grams where g != previous {
+            previous = g
             guard let w = bigramWeight[g] else {
                 queryWeight += Self.unseenWeight
                 continue
             }
             queryWeight += w
-            for k in postings[g] ?? [] { shared[k, default: 0] += w }
+            for k in postings[g] ?? [] { shared[Int(k)] += w }
         }
-        var best: (Int, Float)?
+        var best = -1
+        var bestSimilarity: Float = 0
+        // Per label (intent index + 1; 0: out of scope), the closest example's similarity.
         var bestByLabel: [Int32: Float] = [:]
-        for (k, w) in shared {
-            let example = examples[Int(k)]
-            let similarity = 2 * w / (queryWeight + example.weight)
-            bestByLabel[example.intent] = max(bestByLabel[example.intent] ?? 0, similarity)
-            if best == nil || similarity > best!.1 || (similarity == best!.1 && Int(k) < best!.0) { best = (Int(k), similarity) }
+        for k in shared.indices where shared[k] > 0 {
+            let example = examples[k]
+            let similarity = 2 * shared[k] / (queryWeight + example.weight)
+            if similarity > bestByLabel[example.intent] ?? 0 { bestByLabel[example.intent] = similarity }
+            if similarity > bestSimilarity { (best, bestSimilarity) = (k, similarity) }
         }
-        guard let (k, similarity) = best, similarity >= Self.threshold else { return nil }
-        let label = examples[k].intent
+        guard best >= 0, bestSimilarity >= Self.threshold else { return nil }
+        let label = examples[best].intent
         let runnerUp = bestByLabel.filter { $0.key != label }.map(\.value).max() ?? 0
-        guard runnerUp < similarity * Self.margin else { return nil }
-        return (examples[k], similarity)
+        guard runnerUp < bestSimilarity * Self.margin else { return nil }
+        return (examples[best], bestSimilarity)
     }
 }

@@ -17,9 +17,12 @@ struct IntentVocabulary: Sendable {
         share = words.map { list in
             var counts: [UInt32: Float] = [:]
             for word in list {
-                for c in Set(word) where c >= 0x3400 { counts[c, default: 0] += 1 }
+                // Each character once per word (words are short: a linear look-back).
+                for (k, c) in word.enumerated() where c >= 0x3400 && !word[..<k].contains(c) { counts[c, default: 0] += 1 }
                 // English words count as whole words, hashed into the same table.
-                for w in IntentVocabulary.englishWords(word) { counts[w, default: 0] += 1 }
+                if word.contains(where: { $0 < 0x80 }) {
+                    for w in IntentVocabulary.englishWords(word) { counts[w, default: 0] += 1 }
+                }
             }
             let n = Float(max(1, list.count))
             return counts.mapValues { $0 / n }

@@ -79,6 +79,10 @@ extension IntentMatcher {
     /// "先办护照再去社保", "办完居住证还想去公积金", "等会儿再去医保，先带我去母婴室": the
     /// first task's text and where the next one's is.
     func sequenceSplit(_ text: [UInt32]) -> SequenceSplit? {
+        // Every marker holds one of these characters (先 完 然 之) or English words: most
+        // questions hold none.
+        let chinese = text.contains { $0 == Self.xian || $0 == 0x5B8C || $0 == 0x7136 || $0 == 0x4E4B }
+        guard chinese || Self.englishMarkers.contains(where: { ContextCues.find($0, in: text) != nil }) else { return nil }
         var firstAt: (start: Int, end: Int)?
         for word in Self.firstWords {
             guard let k = ContextCues.find(word, in: text) else { continue }
@@ -105,35 +109,46 @@ extension IntentMatcher {
     }
 
     static let zai: UInt32 = 0x518D  // 再
+    static let englishMarkers = ContextCues.scalars(["first", "then", "after"])
     /// After a first task: "还想", "还要" bring the next one.
     static let alsoWanted = ContextCues.scalars(["还想", "还要", "还得"])
 
     /// Two destinations each named by a keyword of its own, joined ("户口和社保", "办护照，
     /// 还有驾照") or said to be both wanted: the destinations in the order said.
     func severalTasks(_ s: MatchScratch) -> [String]? {
-        var named: [(destination: String, start: Int, end: Int)] = []
+        // Two tasks need two hits at least.
+        guard s.hits.count >= 2 else { return nil }
+        // At most two destinations, kept in two slots: this runs on every routed question.
+        var first: (destination: Int, start: Int, end: Int)?
+        var second: (destination: Int, start: Int, end: Int)?
         // One task's word may exclude the other's intent ("社保" rules out police-general for
         // "社保卡要带身份证"); joined as two tasks, both stand.
         for hit in s.hits where (hit.status == .counted || hit.status == .excluded) && !hit.viaPinyin {
             for case let .term(intent, weak) in patterns[Int(hit.pattern)].roles where !weak {
                 let i = Int(intent)
                 guard !s.negatedIntent[i], patterns[Int(hit.pattern)].weight >= tuning.routeThreshold else { continue }
-                if let k = named.firstIndex(where: { $0.destination == destinations[i] }) {
-                    named[k].end = max(named[k].end, hit.end)
+                if let f = first, destinations[f.destination] == destinations[i] {
+                    first = (f.destination, min(f.start, hit.start), max(f.end, hit.end))
+                } else if let g = second, destinations[g.destination] == destinations[i] {
+                    second = (g.destination, min(g.start, hit.start), max(g.end, hit.end))
+                } else if first == nil {
+                    first = (i, hit.start, hit.end)
+                } else if second == nil {
+                    second = (i, hit.start, hit.end)
                 } else {
-                    named.append((destinations[i], hit.start, hit.end))
+                    return nil  // three or more: not "A and B"
                 }
             }
         }
-        guard named.count == 2 else { return nil }
-        named.sort { $0.start < $1.start }
-        let between = named[0].end < named[1].start ? Array(s.text[named[0].end..<named[1].start]) : []
+        guard var a = first, var b = second else { return nil }
+        if b.start < a.start { swap(&a, &b) }
+        let between = a.end < b.start ? Array(s.text[a.end..<b.start]) : []
         let joined = between.count <= 8 && ContextCues.contains(Self.conjunctions, in: between)
         guard joined || ContextCues.contains(Self.bothWords, in: s.text) else { return nil }
         // An excluded one stands only when the two are joined as tasks.
-        if !joined, named.contains(where: { d in s.scores.indices.contains { destinations[$0] == d.destination && s.excludedIntent[$0] } }) {
+        if !joined, [a, b].contains(where: { d in s.scores.indices.contains { destinations[$0] == destinations[d.destination] && s.excludedIntent[$0] } }) {
             return nil
         }
-        return named.map(\.destination)
+        return [destinations[a.destination], destinations[b.destination]]
     }
 }
