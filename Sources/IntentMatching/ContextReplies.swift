@@ -8,8 +8,10 @@ enum ContextReplies {
         "i meant", "i mean", "meant", "no", "sorry", "actually", "not",
     ])
 
-    /// Rejections of every offer said with 也 or 都 after the question word.
-    static let rejection = ContextCues.scalars(["哪个也不", "哪个也没", "都不是的", "一个也不", "哪一个也不", "哪样也不"])
+    /// Rejections of every offer said with 也 after the question word, or as "none is mine"
+    /// (没有我要的).
+    static let rejection = ContextCues.scalars(["哪个也不", "哪个也没", "都不是的", "一个也不", "哪一个也不", "哪样也不",
+                                                "没有我要的", "没有我想要的", "没有我要找的", "没我要的", "不是我要的"])
 
     /// The one bare number in a reply (digits, as normalisation left them), if there is
     /// exactly one and it could be a window number.

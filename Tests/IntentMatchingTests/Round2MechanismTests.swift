@@ -70,6 +70,7 @@ final class Round2MechanismTests: XCTestCase {
 
     func testARejectionSaidWithYe() {
         XCTAssertEqual(talk(["交保险", "哪个也不对"])[1].rule, .context(.rejectedAll))
+        XCTAssertEqual(talk(["补卡", "这里面没有我想要的"])[1].rule, .context(.rejectedAll))
     }
 
     func testAReplyRepeatingTheOfferIsReadByWhatElseItSays() {
