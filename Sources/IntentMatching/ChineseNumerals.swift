@@ -87,7 +87,7 @@ enum ChineseNumerals {
 
     static let englishWindowWords: [[UInt32]] = ["window", "counter"].map { $0.unicodeScalars.map(\.value) }
 
-    /// "window十九": the English word for a window right before the numerals (a space
+    /// "window二十三": the English word for a window right before the numerals (a space
     /// between allowed; `end` is where that space or the numerals begin).
     static func followsEnglishWindowWord(_ text: [UInt32], _ end: Int) -> Bool {
         englishWindowWords.contains { word in
@@ -96,7 +96,7 @@ enum ChineseNumerals {
     }
 
     /// A slip for 十 standing alone as the whole number, where only a window can be meant:
-    /// "失号窗口" is 10号窗口. It needs 号 and then 窗 (a bare "时号" is not a window).
+    /// "石号窗口" is 10号窗口. It needs 号 and then 窗 (a bare "时号" is not a window).
     static func isBareSlipWindow(_ text: [UInt32], _ k: Int) -> Bool {
         k + 2 < text.count && text[k + 1] == hao && text[k + 2] == chuang
             && (k == 0 || !isNumeral(text[k - 1]))

@@ -1,8 +1,8 @@
 /// Replies read against what the hall just said, beyond `ContextCues`: a corrected window
-/// number after a window was answered, rejections said with 也 ("哪个也不是"), and the part
+/// number after a window was answered, rejections said with 也 ("哪个也不对"), and the part
 /// of a reply that is left once the words repeating the offer are set aside.
 enum ContextReplies {
-    /// Words that correct what the visitor said before ("no, I meant 14", "我是说14号").
+    /// Words that correct what the visitor said before ("sorry, I meant 38", "我是说14号").
     static let correction = ContextCues.scalars([
         "我是说", "我说的是", "我要的是", "应该是", "不对", "不是", "说错了", "搞错了",
         "i meant", "i mean", "meant", "no", "sorry", "actually", "not",
@@ -33,7 +33,7 @@ enum ContextReplies {
         return found
     }
 
-    /// The reply's characters outside the hits that merely repeat the offer ("车的过户"
+    /// The reply's characters outside the hits that merely repeat the offer ("轿车的过户"
     /// after "过户": 车的): what is left to describe one of the offers by.
     static func leftover(_ s: MatchScratch, repeating isRepeat: (KeywordHit) -> Bool) -> [UInt32] {
         var keep = [Bool](repeating: true, count: s.text.count)
@@ -46,7 +46,7 @@ enum ContextReplies {
 
 extension IntentMatcher {
     /// The one of `offered` that the reply's characters outside its destination words
-    /// describe ("车的过户": 车 describes vehicles), by the share of each offer's words that
+    /// describe ("轿车的过户": 车 describes vehicles), by the share of each offer's words that
     /// contain them; nil when nothing is left to describe by or no offer clearly leads.
     func describedBesidesOffer(among offered: [String], _ s: MatchScratch) -> String? {
         let rest = ContextReplies.leftover(s) { hit in

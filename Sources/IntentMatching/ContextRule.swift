@@ -16,7 +16,7 @@ public enum ContextRule: Sendable, Hashable {
     /// After an answer: a follow-up that names nothing new ("几号窗口", "怎么走") is about
     /// the same destination.
     case sameDestination
-    /// After a window was answered: a reply correcting the number ("no, I meant 14",
+    /// After a window was answered: a reply correcting the number ("sorry, I meant 38",
     /// "我是说14") goes to that window.
     case correctedWindow
 

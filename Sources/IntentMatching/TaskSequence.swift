@@ -93,7 +93,7 @@ extension IntentMatcher {
             if word == [Self.xian], k + 1 < text.count, text[k + 1] == Self.sheng { continue }
             if firstAt == nil || k < firstAt!.start { firstAt = (k, k + word.count) }
         }
-        // Any verb with 完 puts its task first: "交完税再去领证", "看完病然后去医保".
+        // Any verb with 完 puts its task first: "交完医保再去社保", "看完病然后去医保".
         if firstAt == nil, let k = ContextCues.find(Self.wan, in: text), k > 0, text[k - 1] >= 0x3400, k + 1 < text.count {
             firstAt = (k - 1, k + 1)
         }
@@ -126,8 +126,8 @@ extension IntentMatcher {
     /// … and then what the visitor wants now.
     static let nowWords = ContextCues.scalars(["现在", "接下来", "下一步", "就差", "还差", "只差", "还剩", "now", "next"])
 
-    /// Where the question goes on after a task it says is done: "护照办完了，现在去哪交税"
-    /// (from 现在), "执照全弄完了，就差拿本子" (from 就差). Nil when nothing is said done.
+    /// Where the question goes on after a task it says is done: "社保办完了，现在去交税"
+    /// (from 现在), "网上都办完了，就差拿证" (from 就差). Nil when nothing is said done.
     func afterTaskDone(_ text: [UInt32]) -> Int? {
         var doneEnd: Int?
         for word in Self.doneWords {

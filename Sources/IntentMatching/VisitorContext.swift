@@ -65,7 +65,7 @@ public struct VisitorContext: Sendable, Hashable {
         case .nothingMatched, .tooWeak, .similarExample, .similarOutOfScope: byKeyword = false
         default: byKeyword = true
         }
-        // "no, I meant 14" after window 40: the number corrected, not a new question.
+        // "sorry, I meant 38" after window 33: the number corrected, not a new question.
         if !byKeyword, destination.hasPrefix("window-"), s.window == nil,
            ContextCues.contains(ContextReplies.correction, in: s.text),
            let n = ContextReplies.bareNumber(in: s.text), matcher.windows.contains(n) {
@@ -113,7 +113,7 @@ public struct VisitorContext: Sendable, Hashable {
             let both = decision.candidates.filter(offered.contains)
             if both.count == 1 { return pick(both[0], .pickedByName) }
             repeatsOffer = both.count >= 2
-            // "车的过户" after "过户": the word repeats the offer, what is left describes one.
+            // "轿车的过户" after "过户": the word repeats the offer, what is left describes one.
             if repeatsOffer, let described = matcher.describedBesidesOffer(among: both, s) {
                 return pick(described, .pickedByDescription)
             }

@@ -15,7 +15,7 @@ enum WindowReference {
     static func isDigit(_ c: UInt32) -> Bool { c >= 0x30 && c <= 0x39 }
 
     /// The window the question asks for. When it names several, a window it turns away
-    /// from ("不去14号窗口了，改去24号") gives way to the next one named.
+    /// from ("不去5号窗口了，改去15号") gives way to the next one named.
     static func find(in text: [UInt32]) -> Int? {
         var from = 0
         var first: Int?
