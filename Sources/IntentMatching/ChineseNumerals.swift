@@ -85,18 +85,37 @@ enum ChineseNumerals {
         return false
     }
 
+    static let englishWindowWords: [[UInt32]] = ["window", "counter"].map { $0.unicodeScalars.map(\.value) }
+
+    /// "window二十三": the English word for a window right before the numerals (a space
+    /// between allowed; `end` is where that space or the numerals begin).
+    static func followsEnglishWindowWord(_ text: [UInt32], _ end: Int) -> Bool {
+        englishWindowWords.contains { word in
+            end >= word.count && text[(end - word.count)..<end].elementsEqual(word)
+        }
+    }
+
+    /// A slip for 十 standing alone as the whole number, where only a window can be meant:
+    /// "石号窗口" is 10号窗口. It needs 号 and then 窗 (a bare "时号" is not a window).
+    static func isBareSlipWindow(_ text: [UInt32], _ k: Int) -> Bool {
+        k + 2 < text.count && text[k + 1] == hao && text[k + 2] == chuang
+            && (k == 0 || !isNumeral(text[k - 1]))
+    }
+
     /// Rewrites numeral runs that stand before 号 or 窗 (or after 第, or after 窗口: "窗口三十三")
     /// as ASCII digits. Inside such a reference only, a recogniser's slips for 十 are repaired
     /// (十 heard as 失, 石, 实 or 时; 四十一 heard as 四是一); elsewhere the text is left alone.
     static func rewriteWindowNumbers(_ text: inout [UInt32]) {
         var i = 0
         while i < text.count {
-            guard isNumeral(text[i]) || (isTenSlip(text[i]) && i + 1 < text.count && digit(text[i + 1]) != nil) else {
+            let slipAlone = isTenSlip(text[i]) && isBareSlipWindow(text, i)
+            guard isNumeral(text[i]) || (isTenSlip(text[i]) && i + 1 < text.count && digit(text[i + 1]) != nil) || slipAlone else {
                 i += 1
                 continue
             }
             var j = i
             while j < text.count && isNumeralOrSlip(text, j, runStart: i) { j += 1 }
+            if slipAlone && j == i { j = i + 1 }
             // A trailing 是 is the verb ("三是…"), not a slip: unless 号 follows it.
             while j > i + 1 && text[j - 1] == shi && (j >= text.count || text[j] != hao) { j -= 1 }
             let after = j < text.count ? text[j] : 0
@@ -104,7 +123,7 @@ enum ChineseNumerals {
             let before = i > 0 ? text[i - 1] : 0
             var b = i
             if b > 0 && TextNormalizer.isBreak(text[b - 1]) { b -= 1 }
-            let afterWindowWord = b >= 2 && text[b - 1] == kou && text[b - 2] == chuang
+            let afterWindowWord = (b >= 2 && text[b - 1] == kou && text[b - 2] == chuang) || followsEnglishWindowWord(text, b)
             let isReference = after == hao || after == chuang || before == di || afterWindowWord
                 || (after == ge && afterNext == chuang)
             let run = text[i..<j].map { isTenSlip($0) || $0 == shi ? ten : $0 }

@@ -16,6 +16,9 @@ public enum ContextRule: Sendable, Hashable {
     /// After an answer: a follow-up that names nothing new ("几号窗口", "怎么走") is about
     /// the same destination.
     case sameDestination
+    /// After a window was answered: a reply correcting the number ("sorry, I meant 38",
+    /// "我是说14") goes to that window.
+    case correctedWindow
 
     /// A short stable code for the query log and metrics.
     public var code: String {
@@ -27,6 +30,7 @@ public enum ContextRule: Sendable, Hashable {
         case .askedAgain: "asked-again"
         case .gaveUp: "gave-up"
         case .sameDestination: "same-destination"
+        case .correctedWindow: "corrected-window"
         }
     }
 
@@ -39,6 +43,7 @@ public enum ContextRule: Sendable, Hashable {
         case .askedAgain: "the reply picked nothing: asked back once more"
         case .gaveUp: "asked back twice and nothing picked: the consultation desk"
         case .sameDestination: "a follow-up naming nothing new, about the destination just answered"
+        case .correctedWindow: "after a window was answered, the reply corrected its number"
         }
     }
 }

@@ -157,8 +157,9 @@ extension IntentMatcher {
                 // have no spaces, a space (a pause in recognised speech) ends it too.
                 if between.contains(TextNormalizer.clauseBreak) { continue }
                 if !isEnglishCue && between.contains(TextNormalizer.space) { continue }
-                // A negated word neither counts nor excludes: "不办驾照，办身份证".
-                if patterns[Int(s.hits[h].pattern)].roles.contains(where: { $0.isMeaningful || $0.isExclusion }) {
+                // A negated word neither counts nor excludes: "不办驾照，办身份证". Nor does a
+                // topic turned away from make the question out of scope: "不寄快递，要把证照邮寄到家".
+                if patterns[Int(s.hits[h].pattern)].roles.contains(where: { $0.isMeaningful || $0.isExclusion || $0 == .outOfScope }) {
                     s.hits[h].status = .negated
                 }
             }

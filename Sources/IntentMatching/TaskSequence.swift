@@ -19,6 +19,14 @@ extension IntentMatcher {
     /// and, when no keyword decided, by the labelled examples.
     func decideAll(_ s: inout MatchScratch, sequenceAllowed: Bool = true) -> MatchDecision {
         var decision = decide(&s)
+        // "护照办完了，现在去交税": the task done is behind the visitor; what follows is asked.
+        if sequenceAllowed, let rest = afterTaskDone(s.text) {
+            let whole = Self.text(s.text[...])
+            evaluate(Self.text(s.text[rest...]), &s)
+            let now = decideAll(&s, sequenceAllowed: false)
+            if now.outcome != .fallback { return now }
+            evaluate(whole, &s)
+        }
         if sequenceAllowed, let split = sequenceSplit(s.text) {
             let first = Self.text(s.text[split.firstStart..<split.firstEnd])
             let then = Self.text(s.text[split.secondStart..<(split.secondEnd ?? s.text.count)])
@@ -89,6 +97,10 @@ extension IntentMatcher {
             if word == [Self.xian], k + 1 < text.count, text[k + 1] == Self.sheng { continue }
             if firstAt == nil || k < firstAt!.start { firstAt = (k, k + word.count) }
         }
+        // Any verb with 完 puts its task first: "交完医保再去社保", "看完病然后去医保".
+        if firstAt == nil, let k = ContextCues.find(Self.wan, in: text), k > 0, text[k - 1] >= 0x3400, k + 1 < text.count {
+            firstAt = (k - 1, k + 1)
+        }
         if let (start, end) = firstAt {
             let rest = Array(text[end...])
             var at: Int?
@@ -97,7 +109,7 @@ extension IntentMatcher {
             }
             if let at { return SequenceSplit(firstStart: 0, firstEnd: end + at, secondStart: end + at) }
             // "再去医保，先去母婴室": what follows 先 comes first, what came before it next.
-            if start > 0, text[..<start].contains(Self.zai) {
+            if start > 0, text[..<start].contains(Self.zai) || ContextCues.contains(Self.laterWords, in: Array(text[..<start])) {
                 return SequenceSplit(firstStart: end, firstEnd: text.count, secondStart: 0, secondEnd: start)
             }
             return nil
@@ -110,6 +122,31 @@ extension IntentMatcher {
 
     static let zai: UInt32 = 0x518D  // 再
     static let englishMarkers = ContextCues.scalars(["first", "then", "after"])
+    static let wan: [UInt32] = [0x5B8C]  // 完
+    /// Before a "先": the task said there comes later ("等会儿要去交燃气费，现在先找母婴室").
+    static let laterWords = ContextCues.scalars(["等会", "等一会", "待会", "一会儿", "过会", "等下", "回头", "later"])
+    /// A task said to be done ("办完了", "弄好了") …
+    static let doneWords = ContextCues.scalars(["办完了", "弄完了", "搞完了", "办好了", "弄好了", "搞定了", "做完了", "交完了", "办完", "弄完",
+                                                "已经办了", "finished", "done with", "i'm done", "im done"])
+    /// … and then what the visitor wants now.
+    static let nowWords = ContextCues.scalars(["现在", "接下来", "下一步", "就差", "还差", "只差", "还剩", "now", "next"])
+
+    /// Where the question goes on after a task it says is done: "社保办完了，现在去交税"
+    /// (from 现在), "网上都办完了，就差拿证" (from 就差). Nil when nothing is said done.
+    func afterTaskDone(_ text: [UInt32]) -> Int? {
+        var doneEnd: Int?
+        for word in Self.doneWords {
+            if let k = ContextCues.find(word, in: text), doneEnd == nil || k + word.count < doneEnd! { doneEnd = k + word.count }
+        }
+        guard let doneEnd, doneEnd < text.count else { return nil }
+        let rest = Array(text[doneEnd...])
+        var at: Int?
+        for word in Self.nowWords {
+            if let k = ContextCues.find(word, in: rest), at == nil || k < at! { at = k }
+        }
+        guard let at, at + 1 < rest.count else { return nil }
+        return doneEnd + at
+    }
     /// After a first task: "还想", "还要" bring the next one.
     static let alsoWanted = ContextCues.scalars(["还想", "还要", "还得"])
 

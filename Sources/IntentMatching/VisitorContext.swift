@@ -65,6 +65,15 @@ public struct VisitorContext: Sendable, Hashable {
         case .nothingMatched, .tooWeak, .similarExample, .similarOutOfScope: byKeyword = false
         default: byKeyword = true
         }
+        // "sorry, I meant 38" after window 33: the number corrected, not a new question.
+        if !byKeyword, destination.hasPrefix("window-"), s.window == nil,
+           ContextCues.contains(ContextReplies.correction, in: s.text),
+           let n = ContextReplies.bareNumber(in: s.text), matcher.windows.contains(n) {
+            var d = decision
+            (d.outcome, d.destination, d.intent, d.candidates, d.confidence) = (.route, "window-\(n)", nil, [], 1)
+            d.rule = .context(.correctedWindow)
+            return d
+        }
         guard !byKeyword, ContextCues.contains(ContextCues.followUp, in: s.text) else { return decision }
         var d = decision
         d.outcome = .route
@@ -89,7 +98,7 @@ public struct VisitorContext: Sendable, Hashable {
             d.next = nil
             return d
         }
-        if ContextCues.contains(ContextCues.rejection, in: s.text) {
+        if ContextCues.contains(ContextCues.rejection, in: s.text) || ContextCues.contains(ContextReplies.rejection, in: s.text) {
             var d = decision
             (d.outcome, d.destination, d.intent, d.candidates, d.confidence) = (.fallback, nil, nil, [], 0)
             d.rule = .context(.rejectedAll)
@@ -104,6 +113,10 @@ public struct VisitorContext: Sendable, Hashable {
             let both = decision.candidates.filter(offered.contains)
             if both.count == 1 { return pick(both[0], .pickedByName) }
             repeatsOffer = both.count >= 2
+            // "轿车的过户" after "过户": the word repeats the offer, what is left describes one.
+            if repeatsOffer, let described = matcher.describedBesidesOffer(among: both, s) {
+                return pick(described, .pickedByDescription)
+            }
         case .fallback:
             break
         }

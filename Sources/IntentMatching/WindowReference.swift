@@ -14,8 +14,33 @@ enum WindowReference {
     @inline(__always)
     static func isDigit(_ c: UInt32) -> Bool { c >= 0x30 && c <= 0x39 }
 
+    /// The window the question asks for. When it names several, a window it turns away
+    /// from ("不去5号窗口了，改去15号") gives way to the next one named.
     static func find(in text: [UInt32]) -> Int? {
-        var i = 0
+        var from = 0
+        var first: Int?
+        while let (value, start, end) = next(in: text, from: from) {
+            if first == nil { first = value }
+            if !isTurnedAway(text, before: start) { return value }
+            from = end
+        }
+        return first
+    }
+
+    /// Cues that turn away from the window named right after them, in the same clause.
+    static let awayCues: [[UInt32]] = ["不去", "不是", "不要", "不找", "别去", "不用去", "not"].map { $0.unicodeScalars.map(\.value) }
+
+    static func isTurnedAway(_ text: [UInt32], before start: Int) -> Bool {
+        var lower = start
+        // The clause (up to a comma) and at most 8 characters before the number.
+        while lower > 0 && start - lower < 8 && text[lower - 1] != TextNormalizer.clauseBreak { lower -= 1 }
+        let span = Array(text[lower..<start])
+        return awayCues.contains { cue in ContextCues.find(cue, in: span) != nil }
+    }
+
+    /// The first window reference at or after `from`: its number and where its digits are.
+    static func next(in text: [UInt32], from: Int) -> (value: Int, start: Int, end: Int)? {
+        var i = from
         let n = text.count
         while i < n {
             guard isDigit(text[i]) else { i += 1; continue }
@@ -33,11 +58,11 @@ enum WindowReference {
             if k < n && TextNormalizer.isBreak(text[k]) { k += 1 }
             let after = k < n ? text[k] : 0
             let afterNext = k + 1 < n ? text[k + 1] : 0
-            if after == hao && !notAWindow.contains(afterNext) { return value }
-            if after == chuang || after == gui || (after == ge && afterNext == chuang) { return value }
+            if after == hao && !notAWindow.contains(afterNext) { return (value, i, j) }
+            if after == chuang || after == gui || (after == ge && afterNext == chuang) { return (value, i, j) }
             // "第二个" alone is an ordinal (the second of something offered), never a window.
-            if before == di, after == chuang || after == hao { return value }
-            if before == kou || before == chuang || followsEnglishNoun(text, at: i) { return value }
+            if before == di, after == chuang || after == hao { return (value, i, j) }
+            if before == kou || before == chuang || followsEnglishNoun(text, at: i) { return (value, i, j) }
             i = j
         }
         return nil

@@ -1,0 +1,68 @@
+/// Replies read against what the hall just said, beyond `ContextCues`: a corrected window
+/// number after a window was answered, rejections said with 也 ("哪个也不对"), and the part
+/// of a reply that is left once the words repeating the offer are set aside.
+enum ContextReplies {
+    /// Words that correct what the visitor said before ("sorry, I meant 38", "我是说14号").
+    static let correction = ContextCues.scalars([
+        "我是说", "我说的是", "我要的是", "应该是", "不对", "不是", "说错了", "搞错了",
+        "i meant", "i mean", "meant", "no", "sorry", "actually", "not",
+    ])
+
+    /// Rejections of every offer said with 也 after the question word, or as "none is mine"
+    /// (没有我要的).
+    static let rejection = ContextCues.scalars(["哪个也不", "哪个也没", "都不是的", "一个也不", "哪一个也不", "哪样也不",
+                                                "没有我要的", "没有我想要的", "没有我要找的", "没我要的", "不是我要的"])
+
+    /// The one bare number in a reply (digits, as normalisation left them), if there is
+    /// exactly one and it could be a window number.
+    static func bareNumber(in text: [UInt32]) -> Int? {
+        var found: Int?
+        var i = 0
+        while i < text.count {
+            guard WindowReference.isDigit(text[i]) else { i += 1; continue }
+            var value = 0
+            var j = i
+            while j < text.count, WindowReference.isDigit(text[j]), value < 1000 {
+                value = value * 10 + Int(text[j] - 0x30)
+                j += 1
+            }
+            if found != nil { return nil }
+            found = value
+            i = j
+        }
+        return found
+    }
+
+    /// The reply's characters outside the hits that merely repeat the offer ("轿车的过户"
+    /// after "过户": 车的): what is left to describe one of the offers by.
+    static func leftover(_ s: MatchScratch, repeating isRepeat: (KeywordHit) -> Bool) -> [UInt32] {
+        var keep = [Bool](repeating: true, count: s.text.count)
+        for hit in s.hits where isRepeat(hit) {
+            for k in hit.start..<min(hit.end, keep.count) { keep[k] = false }
+        }
+        return s.text.indices.filter { keep[$0] }.map { s.text[$0] }
+    }
+}
+
+extension IntentMatcher {
+    /// The one of `offered` that the reply's characters outside its destination words
+    /// describe ("轿车的过户": 车 describes vehicles), by the share of each offer's words that
+    /// contain them; nil when nothing is left to describe by or no offer clearly leads.
+    func describedBesidesOffer(among offered: [String], _ s: MatchScratch) -> String? {
+        let rest = ContextReplies.leftover(s) { hit in
+            hit.status == .counted && patterns[Int(hit.pattern)].roles.contains(where: \.isMeaningful)
+        }
+        var keys = Set(rest.filter { $0 >= 0x3400 && !IntentVocabulary.neutral.contains($0) })
+        keys.formUnion(IntentVocabulary.englishWords(rest))
+        guard !keys.isEmpty else { return nil }
+        let shared = offered.map { destination -> (String, Float) in
+            let shares = destinations.indices.filter { destinations[$0] == destination }.map { i in
+                keys.reduce(Float(0)) { $0 + (vocabulary.share[i][$1] ?? 0) }
+            }
+            return (destination, shares.max() ?? 0)
+        }.filter { $0.1 >= IntentVocabulary.minimumShare }.sorted { $0.1 > $1.1 }
+        guard let best = shared.first else { return nil }
+        if shared.count > 1 && shared[1].1 >= best.1 * 0.75 { return nil }
+        return best.0
+    }
+}
