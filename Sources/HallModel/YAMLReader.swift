@@ -81,6 +81,13 @@ public struct YAMLReader {
         return root
     }
 
+    /// The text's root for a loader that needs a document: an empty one (nothing, or only
+    /// comments) is a null node at line 1, which the loader refuses as a value of the
+    /// wrong kind; nil only when `compose` reported a problem.
+    mutating func document(_ text: String) -> Yams.Node? {
+        compose(text) ?? (log.items.isEmpty ? Yams.Node("", Tag(.null)) : nil)
+    }
+
     static func line(_ node: Yams.Node) -> Int { node.mark?.line ?? 1 }
 
     mutating func fail(_ node: Yams.Node, _ message: String) {
