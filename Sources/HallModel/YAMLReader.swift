@@ -21,7 +21,7 @@ public struct YAMLReader {
     /// Reads YAML text as `value`; every problem in the text is thrown at once.
     public static func read<Value>(_ text: String, file: String, as value: YAMLValue<Value>) throws(ValidationError) -> Value {
         var reader = YAMLReader(file: file)
-        guard let root = reader.compose(text) ?? (reader.diagnostics.isEmpty ? Yams.Node("", Tag(.null)) : nil) else {
+        guard let root = reader.compose(text, resolvingTags: true) ?? (reader.diagnostics.isEmpty ? Yams.Node("", Tag(.null)) : nil) else {
             throw ValidationError(reader.diagnostics)
         }
         let result = value.read(YAMLSite(node: root, path: ""), &reader)
@@ -34,7 +34,10 @@ public struct YAMLReader {
     /// Parses the text; a file over YAMLLimits, a syntax error, an anchor or an alias
     /// becomes a diagnostic and the result is nil (also nil for an empty document, without
     /// a diagnostic).
-    mutating func compose(_ text: String) -> Yams.Node? {
+    ///
+    /// `resolvingTags`: plain scalars typed by YAML's rules (YAMLValue needs it; the hall's
+    /// loaders read text and are spared its cost, see YAMLAnchors.compose).
+    mutating func compose(_ text: String, resolvingTags: Bool = false) -> Yams.Node? {
         if let (line, problem) = YAMLLimits.sizeProblem(text) {
             log.add(line, problem)
             return nil
@@ -48,7 +51,7 @@ public struct YAMLReader {
         let anchored: [YAMLAnchors.Use]
         do {
             // Checks the tree again, in case the scan missed an exotic form.
-            (root, anchored) = try YAMLAnchors.compose(text)
+            (root, anchored) = try YAMLAnchors.compose(text, resolvingTags: resolvingTags)
         } catch let error as YamlError {
             switch error {
             case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _),

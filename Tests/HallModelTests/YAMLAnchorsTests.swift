@@ -70,7 +70,7 @@ final class YAMLAnchorsTests: XCTestCase {
     /// the text has bytes.
     func testTheComposedTreeIsCheckedToo() throws {
         let text = yamlBomb()
-        let (_, uses) = try YAMLAnchors.compose(text)
+        let (_, uses) = try YAMLAnchors.compose(text, resolvingTags: true)
         XCTAssertEqual(uses.count, 9)
         XCTAssertEqual(uses.first, .init(line: 1, token: "&lol0"))
 
