@@ -57,7 +57,9 @@ public struct YAMLReader {
             case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _),
                 let .composer(_, problem, mark, _):
                 // The error's context repeats the whole document: the problem and line suffice.
-                log.add(mark.line, "YAML syntax error: \(problem) (column \(mark.column))")
+                // At the end of a file without a final line break libyaml's mark is on the
+                // line after the last: the problem is reported on the last line.
+                log.add(min(mark.line, Self.lineCount(text)), "YAML syntax error: \(problem) (column \(mark.column))")
             case let .duplicatedKeysInMapping(duplicates, context):
                 log.add(context.mark.line, "YAML syntax error: \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) appears twice in one mapping")
             case let .reader(problem, _, _, _):
@@ -92,6 +94,21 @@ public struct YAMLReader {
     }
 
     static func line(_ node: Yams.Node) -> Int { node.mark?.line ?? 1 }
+
+    /// The text's lines as libyaml counts them: broken at LF, CR, CRLF, NEL, LS and PS.
+    static func lineCount(_ text: String) -> Int {
+        var lines = 1
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": if !afterCR { lines += 1 }
+            case "\r", "\u{85}", "\u{2028}", "\u{2029}": lines += 1
+            default: break
+            }
+            afterCR = scalar == "\r"
+        }
+        return lines
+    }
 
     mutating func fail(_ node: Yams.Node, _ message: String) {
         log.add(Self.line(node), message)
