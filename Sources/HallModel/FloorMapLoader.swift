@@ -6,7 +6,8 @@ public enum FloorMapLoader {
     public static func load(text: String, file: String) throws(ValidationError) -> FloorMap {
         var reader = YAMLReader(file: file)
         var builder = Builder()
-        if let root = reader.compose(text) {
+        // An empty file is refused as "must be a mapping": finish() needs the nodes read.
+        if let root = reader.document(text) {
             builder.read(root, &reader)
         }
         if reader.log.items.isEmpty, let map = builder.finish(&reader), reader.log.items.isEmpty {

@@ -57,7 +57,7 @@ public enum CalendarLoader {
 
     public static func load(text: String, file: String) throws(ValidationError) -> HallCalendar {
         var r = YAMLReader(file: file)
-        guard let root = r.compose(text),
+        guard let root = r.document(text),
               let top = r.mapping(root, allowed: ["format", "years", "holidays", "working_days"], what: "the calendar") else {
             throw ValidationError(r.log.items)
         }

@@ -38,7 +38,7 @@ public struct QueueSnapshot: Sendable, Hashable {
 public enum QueueFeed {
     public static func load(text: String, file: String, map: FloorMap) throws(ValidationError) -> QueueSnapshot {
         var r = YAMLReader(file: file)
-        guard let root = r.compose(text),
+        guard let root = r.document(text),
               let top = r.mapping(root, allowed: ["format", "time", "zones", "calling"], what: "the queue feed") else {
             throw ValidationError(r.log.items)
         }

@@ -35,8 +35,14 @@ enum YAMLAnchors {
     /// lives. The walk stops at an anchored node, whose aliases are copies of it; and
     /// after as many nodes as the text has bytes, more than a tree without aliases can
     /// have, so it stays as small as the text whatever Yams does with anchors.
-    static func compose(_ text: String) throws -> (root: Yams.Node?, uses: [Use]) {
-        let parser = try Parser(yaml: text)
+    ///
+    /// `resolvingTags`: whether plain scalars get their YAML types (int, float, bool, null)
+    /// by Yams' regular expressions, for readers that check a value's type by its tag
+    /// (YAMLValue: halld.yaml). The hall's loaders read values by their text and do not:
+    /// for them every scalar is text, which spares the regular expressions Yams would
+    /// run on every mapping key to find duplicates (most of the time a map took to load).
+    static func compose(_ text: String, resolvingTags: Bool) throws -> (root: Yams.Node?, uses: [Use]) {
+        let parser = try Parser(yaml: text, resolver: resolvingTags ? .default : .basic)
         let root = try parser.singleRoot()
         var uses: [Use] = []
         var budget = text.utf8.count + 1

@@ -21,7 +21,7 @@ public struct YAMLReader {
     /// Reads YAML text as `value`; every problem in the text is thrown at once.
     public static func read<Value>(_ text: String, file: String, as value: YAMLValue<Value>) throws(ValidationError) -> Value {
         var reader = YAMLReader(file: file)
-        guard let root = reader.compose(text) ?? (reader.diagnostics.isEmpty ? Yams.Node("", Tag(.null)) : nil) else {
+        guard let root = reader.compose(text, resolvingTags: true) ?? (reader.diagnostics.isEmpty ? Yams.Node("", Tag(.null)) : nil) else {
             throw ValidationError(reader.diagnostics)
         }
         let result = value.read(YAMLSite(node: root, path: ""), &reader)
@@ -34,7 +34,10 @@ public struct YAMLReader {
     /// Parses the text; a file over YAMLLimits, a syntax error, an anchor or an alias
     /// becomes a diagnostic and the result is nil (also nil for an empty document, without
     /// a diagnostic).
-    mutating func compose(_ text: String) -> Yams.Node? {
+    ///
+    /// `resolvingTags`: plain scalars typed by YAML's rules (YAMLValue needs it; the hall's
+    /// loaders read text and are spared its cost, see YAMLAnchors.compose).
+    mutating func compose(_ text: String, resolvingTags: Bool = false) -> Yams.Node? {
         if let (line, problem) = YAMLLimits.sizeProblem(text) {
             log.add(line, problem)
             return nil
@@ -48,13 +51,15 @@ public struct YAMLReader {
         let anchored: [YAMLAnchors.Use]
         do {
             // Checks the tree again, in case the scan missed an exotic form.
-            (root, anchored) = try YAMLAnchors.compose(text)
+            (root, anchored) = try YAMLAnchors.compose(text, resolvingTags: resolvingTags)
         } catch let error as YamlError {
             switch error {
             case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _),
                 let .composer(_, problem, mark, _):
                 // The error's context repeats the whole document: the problem and line suffice.
-                log.add(mark.line, "YAML syntax error: \(problem) (column \(mark.column))")
+                // At the end of a file without a final line break libyaml's mark is on the
+                // line after the last: the problem is reported on the last line.
+                log.add(min(mark.line, Self.lineCount(text)), "YAML syntax error: \(problem) (column \(mark.column))")
             case let .duplicatedKeysInMapping(duplicates, context):
                 log.add(context.mark.line, "YAML syntax error: \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) appears twice in one mapping")
             case let .reader(problem, _, _, _):
@@ -81,7 +86,29 @@ public struct YAMLReader {
         return root
     }
 
+    /// The text's root for a loader that needs a document: an empty one (nothing, or only
+    /// comments) is a null node at line 1, which the loader refuses as a value of the
+    /// wrong kind; nil only when `compose` reported a problem.
+    mutating func document(_ text: String) -> Yams.Node? {
+        compose(text) ?? (log.items.isEmpty ? Yams.Node("", Tag(.null)) : nil)
+    }
+
     static func line(_ node: Yams.Node) -> Int { node.mark?.line ?? 1 }
+
+    /// The text's lines as libyaml counts them: broken at LF, CR, CRLF, NEL, LS and PS.
+    static func lineCount(_ text: String) -> Int {
+        var lines = 1
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": if !afterCR { lines += 1 }
+            case "\r", "\u{85}", "\u{2028}", "\u{2029}": lines += 1
+            default: break
+            }
+            afterCR = scalar == "\r"
+        }
+        return lines
+    }
 
     mutating func fail(_ node: Yams.Node, _ message: String) {
         log.add(Self.line(node), message)

@@ -3,6 +3,7 @@ import DeviceSimulation
 import Foundation
 import HallAnswers
 import HallDaemon
+import HallModel
 import Logging
 import StatusProtocol
 import Synchronization
@@ -73,6 +74,32 @@ final class ReloadTests: XCTestCase {
         XCTAssertTrue(applied.ok, "\(applied.problems)")
         XCTAssertNotEqual(daemon.conversation.hall.version, version)
         XCTAssertEqual(try ask("候场区在哪").destination, "waiting-area")
+    }
+
+    /// A staff file over a limit (HallFileLimits, YAMLLimits) is refused like a mistake:
+    /// file:line, and the hall that runs stays, answering as before.
+    func testAFileOverALimitIsRefusedWithFileAndLineAndTheHallStays() async throws {
+        let version = daemon.conversation.hall.version
+        let file = directory.appendingPathComponent("intents/facilities.yaml")
+        let original = try String(contentsOf: file, encoding: .utf8)
+        let lines = original.components(separatedBy: "\n")
+        let target = try XCTUnwrap(lines.firstIndex { $0.contains("zh: [") })
+        let long = String(repeating: "厕", count: HallFileLimits.wordCharacters + 1)
+        let cases: [(text: String, line: Int, message: String)] = [
+            // A word past the length limit, on the line of the list.
+            (lines.enumerated().map { $0.offset == target ? $0.element.replacingOccurrences(of: "[", with: "[\(long), ") : $0.element }
+                .joined(separator: "\n"), target + 1, "a word of \(HallFileLimits.wordCharacters + 1) characters"),
+            // A file past the size limit, at line 1.
+            (original + "# " + String(repeating: "x", count: YAMLLimits.maxFileBytes) + "\n", 1, "the file is"),
+        ]
+        for (text, line, message) in cases {
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let result = await daemon.reload()
+            XCTAssertFalse(result.ok)
+            XCTAssertTrue(result.problems.contains { $0.hasPrefix("\(file.path):\(line): \(message)") }, "\(result.problems)")
+            XCTAssertEqual(daemon.conversation.hall.version, version, "the running data stays")
+            XCTAssertEqual(try ask("厕所在哪").destination, "restroom")
+        }
     }
 
     /// Answers are remembered per hall (worded routes, device forms): a reload must never

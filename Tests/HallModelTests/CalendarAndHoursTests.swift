@@ -207,3 +207,20 @@ final class CalendarAndHoursTests: XCTestCase {
         }
     }
 }
+
+/// An empty calendar or queue snapshot was refused with no problem at all (a
+/// ValidationError without diagnostics: `hallctl validate` exited 1 saying nothing).
+final class EmptyDocumentTests: XCTestCase {
+    func testAnEmptyCalendarIsRefusedAtLineOne() {
+        XCTAssertThrowsError(try CalendarLoader.load(text: "# 2027: not yet published\n", file: "maps/cal.yaml")) { error in
+            XCTAssertEqual((error as? ValidationError)?.diagnostics.map(\.description), ["maps/cal.yaml:1: the calendar must be a mapping"])
+        }
+    }
+
+    func testAnEmptyQueueSnapshotIsRefusedAtLineOne() throws {
+        let map = try FloorMapLoader.load(text: twoFloorMap, file: "county.yaml")
+        XCTAssertThrowsError(try QueueFeed.load(text: "", file: "queue.json", map: map)) { error in
+            XCTAssertEqual((error as? ValidationError)?.diagnostics.map(\.description), ["queue.json:1: the queue feed must be a mapping"])
+        }
+    }
+}

@@ -102,3 +102,15 @@ final class FloorMapLoaderTests: XCTestCase {
         }
     }
 }
+
+/// Found by Fuzz/ (fuzz-hall-files): a map with nothing in it, or only comments, crashed
+/// the reachability check, which starts from the first node.
+final class EmptyFloorMapTests: XCTestCase {
+    func testAnEmptyMapIsRefusedAtLineOne() {
+        for text in ["", "# Floor map of the hall\n# (nothing yet)\n", "\n\n"] {
+            XCTAssertThrowsError(try FloorMapLoader.load(text: text, file: "maps/empty.yaml"), text.debugDescription) { error in
+                XCTAssertEqual((error as? ValidationError)?.diagnostics.map(\.description), ["maps/empty.yaml:1: the floor map must be a mapping"])
+            }
+        }
+    }
+}

@@ -70,7 +70,7 @@ final class YAMLAnchorsTests: XCTestCase {
     /// the text has bytes.
     func testTheComposedTreeIsCheckedToo() throws {
         let text = yamlBomb()
-        let (_, uses) = try YAMLAnchors.compose(text)
+        let (_, uses) = try YAMLAnchors.compose(text, resolvingTags: true)
         XCTAssertEqual(uses.count, 9)
         XCTAssertEqual(uses.first, .init(line: 1, token: "&lol0"))
 
@@ -81,5 +81,22 @@ final class YAMLAnchorsTests: XCTestCase {
         XCTAssertLessThan(budget, 0, "the walk stopped")
         XCTAssertEqual(YAMLAnchors.diagnostics([.init(line: 1, token: YAMLAnchors.expansion)], file: "f.yaml").map(\.description),
                        ["f.yaml:1: YAML aliases are not allowed: the file stands for more values than it has characters"])
+    }
+}
+
+/// Found by Fuzz/ (fuzz-hall-files): a syntax error at the very end of a file without a
+/// final line break was reported on a line past the last (libyaml's mark is after it).
+final class YAMLSyntaxErrorLineTests: XCTestCase {
+    func testAnErrorAtTheEndOfTheLastLineIsOnTheLastLine() {
+        for (text, lines) in [("format: 1\nnodes:\n  - {id: a, at", 3), ("a: [1,\r\n  2", 2), ("x: {", 1)] {
+            XCTAssertThrowsError(try FloorMapLoader.load(text: text, file: "maps/cut.yaml"), text.debugDescription) { error in
+                let diagnostics = (error as? ValidationError)?.diagnostics ?? []
+                XCTAssertFalse(diagnostics.isEmpty)
+                for diagnostic in diagnostics {
+                    XCTAssertTrue((1...lines).contains(diagnostic.line), "\(diagnostic) in a \(lines)-line file")
+                    XCTAssertTrue(diagnostic.message.hasPrefix("YAML syntax error"), "\(diagnostic)")
+                }
+            }
+        }
     }
 }
