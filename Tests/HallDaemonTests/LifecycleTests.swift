@@ -185,9 +185,10 @@ final class LifecycleTests: XCTestCase {
               socket: \(path("status.sock"))
               admin_uids: [\(getuid())]
             """)
-        // Far below the 31–43 s the old reloads starved it for, with room for a machine
-        // whose two cores are shared with other builds (a thread can wait 0.8 s there).
-        let watchdog: Duration = .seconds(3)
+        // Pings every 0.75 s: a reload (about 1 s for this hall) that held them up would
+        // show as a gap past 1.5 s; the old reloads starved them for 31–43 s. The margin
+        // is for a machine whose two cores are shared (a thread can wait 0.8 s there).
+        let watchdog: Duration = .milliseconds(1500)
         let halld = try ChildProcess(Binaries.path("halld"), ["--config", config],
                                      environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "\(watchdog.nanosecondCount / 1000)"])
         defer { halld.stop(SIGKILL) }
@@ -197,11 +198,13 @@ final class LifecycleTests: XCTestCase {
         let messages = Mutex<[(at: ContinuousClock.Instant, text: String)]>([])
         let watching = Mutex(true)
         let reloading = DispatchSemaphore(value: 0)
+        let pinged = DispatchSemaphore(value: 0)
         let watcher = Thread {
             while watching.withLock({ $0 }) {
                 guard let message = notify.next(timeout: 100) else { continue }
                 messages.withLock { $0.append((ContinuousClock.now, message)) }
                 if message.contains("RELOADING=1") { reloading.signal() }
+                if message.contains("WATCHDOG=1") { pinged.signal() }
             }
         }
         watcher.start()
@@ -215,6 +218,9 @@ final class LifecycleTests: XCTestCase {
         }
         let results = Mutex<[DaemonStatus.Reload?]>([])
         let both = DispatchGroup()
+        // The pings are checked from one before the reloads to one after them, so a gap
+        // that spans the reloads is seen however long they take.
+        XCTAssertEqual(pinged.wait(timeout: .now() + 30), .success, "a ping before the reloads")
         let started = ContinuousClock.now
         for _ in 0..<2 {
             both.enter()
@@ -231,8 +237,10 @@ final class LifecycleTests: XCTestCase {
         XCTAssertTrue((1...2).contains(reloadsSeen), "\(reloadsSeen) reloads for two requests")
         let reloadsTook = ContinuousClock.now - started
         XCTAssertEqual(results.withLock { $0.compactMap { $0?.ok } }, [true, true], halld.text)
+        while pinged.wait(timeout: .now()) == .success {}
+        XCTAssertEqual(pinged.wait(timeout: .now() + 30), .success, "a ping after the reloads")
 
-        // The pings during the reloads: none further apart than WatchdogSec.
+        // The pings around and during the reloads: none further apart than WatchdogSec.
         let pings = messages.withLock { $0.filter { $0.text.contains("WATCHDOG=1") }.map(\.at) }
         XCTAssertGreaterThanOrEqual(pings.count, 2, "pings came during \(reloadsTook) of reloading")
         let gaps = zip(pings.dropFirst(), pings).map { $0 - $1 }

@@ -108,7 +108,7 @@ final class QueueFeedServiceTests: XCTestCase {
 
         let malformed = queue.post(body: Array("{\"format\": 1,\n \"time\": ".utf8), key: Self.key)
         XCTAssertEqual(malformed.status, 400)
-        XCTAssertEqual(malformed.reply.problems, ["POST body:3: YAML syntax error: did not find expected node content (column 1)"])
+        XCTAssertEqual(malformed.reply.problems, ["POST body:2: YAML syntax error: did not find expected node content (column 1)"])
         let unknown = queue.post(body: Array(feedText(at: hall.clock.wallClock(), extraZone: "nowhere").utf8), key: Self.key)
         XCTAssertEqual(unknown.status, 400)
         XCTAssertEqual(unknown.reply.problems, ["POST body:2: unknown zone 'nowhere' (not a place of kind zone)"])
