@@ -6,15 +6,7 @@ import XCTest
 final class Round2MechanismTests: XCTestCase {
     var matcher: IntentMatcher { UnderstandingTests.matcher }
 
-    func talk(_ turns: [String]) -> [MatchDecision] {
-        var context = VisitorContext()
-        var scratch = MatchScratch()
-        return turns.map { turn in
-            let d = context.resolve(turn, matcher: matcher, scratch: &scratch)
-            context.remember(d)
-            return d
-        }
-    }
+    func talk(_ turns: [String]) -> [MatchDecision] { UnderstandingTests.talk(turns) }
 
     func testASlipForTenAloneBeforeHaoChuangIsWindowTen() {
         XCTAssertEqual(matcher.match("请问石号窗口怎么走").destination, "window-10")

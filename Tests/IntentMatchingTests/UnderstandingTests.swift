@@ -12,6 +12,17 @@ final class UnderstandingTests: XCTestCase {
     }()
     var matcher: IntentMatcher { Self.matcher }
 
+    /// One visitor's turns, each decided in the context the ones before left.
+    static func talk(_ turns: [String]) -> [MatchDecision] {
+        var context = VisitorContext()
+        var scratch = MatchScratch()
+        return turns.map { turn in
+            let d = context.resolve(turn, matcher: matcher, scratch: &scratch)
+            context.remember(d)
+            return d
+        }
+    }
+
     func said(_ q: String) -> String {
         let d = matcher.match(q)
         return d.outcome == .route ? d.destination! : "\(d.outcome.rawValue)\(d.candidates.isEmpty ? "" : ":" + d.candidates.joined(separator: "|"))"

@@ -6,16 +6,7 @@ import XCTest
 final class VisitorContextRuleTests: XCTestCase {
     var matcher: IntentMatcher { UnderstandingTests.matcher }
 
-    /// Each turn in the context the ones before left; the decisions.
-    func talk(_ turns: [String]) -> [MatchDecision] {
-        var context = VisitorContext()
-        var scratch = MatchScratch()
-        return turns.map { turn in
-            let d = context.resolve(turn, matcher: matcher, scratch: &scratch)
-            context.remember(d)
-            return d
-        }
-    }
+    func talk(_ turns: [String]) -> [MatchDecision] { UnderstandingTests.talk(turns) }
 
     func testAfterAClarifyTheReplyNamesDescribesOrPointsAtAnOffer() {
         let offer = talk(["交保险"])[0].candidates
