@@ -8,7 +8,7 @@
 // this one pulling in NIO, the C libraries and the rest:
 // - whole targets: DeviceProtocol, StatusProtocol, HallModel (with the plugin that embeds the
 //   default hall, and maps/ and intents/ linked beside this file), IntentMatching,
-//   Wayfinding, HallAnswers;
+//   Wayfinding, HallAnswers, HallTime, HallConversation (its settings are part of halld.yaml);
 // - single files, for halld.yaml's reader (DaemonConfig) and the types its fields are made
 //   of: each folder is named after the main target the files come from, so their imports
 //   resolve as they do there.
@@ -28,11 +28,14 @@ let package = Package(
         .target(name: "IntentMatching", dependencies: ["HallModel"]),
         .target(name: "Wayfinding", dependencies: ["HallModel"]),
         .target(name: "HallAnswers", dependencies: ["HallModel", "IntentMatching", "Wayfinding"]),
+        .target(name: "HallTime"),
+        .target(name: "HallConversation", dependencies: ["HallAnswers", "HallModel", "IntentMatching", "Wayfinding", "DeviceProtocol", "HallTime"]),
         // halld.yaml's reader and its field types (file links, see above).
         .target(name: "DeviceSessions", dependencies: ["DeviceProtocol"]),
         .target(name: "DeviceLinks"),
         .target(name: "AudioPrompts", dependencies: ["HallModel"]),
-        .target(name: "HallDaemon", dependencies: ["HallModel", "HallAnswers", "AudioPrompts", "DeviceLinks", "DeviceSessions", "DeviceProtocol"]),
+        .target(name: "HallWeb"),
+        .target(name: "HallDaemon", dependencies: ["HallModel", "HallAnswers", "AudioPrompts", "DeviceLinks", "DeviceSessions", "DeviceProtocol", "HallConversation", "HallWeb"]),
 
         // Declares libFuzzer's LLVMFuzzerRunDriver; run.sh links libclang_rt.fuzzer_no_main.
         .systemLibrary(name: "CLibFuzzer"),

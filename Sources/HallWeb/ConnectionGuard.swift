@@ -185,3 +185,11 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         }
     }
 }
+
+extension WebSettings {
+    /// The guard's limits from `http:` (kept here so the settings stay plain data that the
+    /// configuration reader and the fuzzers build without NIO).
+    var connectionLimits: ConnectionGuard.Limits {
+        .init(maxConnections: maxConnections, maxIdle: maxIdleConnections, idleTimeout: .seconds(Int64(idleTimeoutSeconds)))
+    }
+}

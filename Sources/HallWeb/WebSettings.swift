@@ -1,5 +1,3 @@
-import NIOCore
-
 /// `http:` in halld.yaml (README, "The index screens"): where the kiosk app, its API, the
 /// WebSocket device link and /metrics are served, and the limits that keep the port ours.
 public struct WebSettings: Sendable, Hashable {
@@ -30,9 +28,5 @@ public struct WebSettings: Sendable, Hashable {
     public init(host: String = "127.0.0.1", port: Int = 7780) {
         self.host = host
         self.port = port
-    }
-
-    var connectionLimits: ConnectionGuard.Limits {
-        .init(maxConnections: maxConnections, maxIdle: maxIdleConnections, idleTimeout: .seconds(Int64(idleTimeoutSeconds)))
     }
 }

@@ -1,0 +1,1 @@
+../../../Sources/HallWeb/WebSettings.swift
