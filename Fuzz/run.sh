@@ -4,6 +4,7 @@
 #   Fuzz/run.sh TARGET 600          600 seconds
 #   Fuzz/run.sh TARGET -runs=N      N executions
 #   Fuzz/run.sh TARGET -seed=S …    any other arguments go to libFuzzer
+#   FUZZ_NO_BUILD=1 Fuzz/run.sh …   without rebuilding first
 # TARGET is one of device-protocol (the default when the first argument is not a target),
 # device-json, status-request, hall-files, daemon-config. The corpus grows in
 # Fuzz/corpus/TARGET (not committed); it starts from the committed seeds in Fuzz/seeds/TARGET
@@ -37,7 +38,8 @@ if [ -z "$runtime" ]; then
 fi
 
 # SwiftPM's -sanitize=fuzzer fails at link; coverage flags plus the no-main runtime work.
-swift build -c release --scratch-path .build \
+# FUZZ_NO_BUILD=1 runs the fuzzers as last built (a long run that must not pick up edits).
+[ -n "${FUZZ_NO_BUILD:-}" ] || swift build -c release --scratch-path .build \
     -Xswiftc -sanitize=address \
     -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
     -Xlinker "$runtime" -Xlinker -lstdc++
