@@ -106,6 +106,8 @@ enum ChineseNumerals {
     /// as ASCII digits. Inside such a reference only, a recogniser's slips for 十 are repaired
     /// (十 heard as 失, 石, 实 or 时; 四十一 heard as 四是一); elsewhere the text is left alone.
     static func rewriteWindowNumbers(_ text: inout [UInt32]) {
+        // A reference needs 号, 窗 or 第, or the English word: most questions have none.
+        guard text.contains(where: { $0 == hao || $0 == chuang || $0 == di || $0 == 0x77 || $0 == 0x63 }) else { return }
         var i = 0
         while i < text.count {
             let slipAlone = isTenSlip(text[i]) && isBareSlipWindow(text, i)

@@ -161,12 +161,14 @@ extension IntentMatcher {
         // One task's word may exclude the other's intent ("社保" rules out police-general for
         // "社保卡要带身份证"); joined as two tasks, both stand.
         for hit in s.hits where (hit.status == .counted || hit.status == .excluded) && !hit.viaPinyin {
-            for case let .term(intent, weak) in patterns[Int(hit.pattern)].roles where !weak {
+            guard facts.has(hit.pattern, .term), facts.weight[Int(hit.pattern)] >= tuning.routeThreshold else { continue }
+            for k in facts.roleRange(hit.pattern) {
+                guard case let .term(intent, weak) = facts.roles[k], !weak else { continue }
                 let i = Int(intent)
-                guard !s.negatedIntent[i], patterns[Int(hit.pattern)].weight >= tuning.routeThreshold else { continue }
-                if let f = first, destinations[f.destination] == destinations[i] {
+                guard !s.negatedIntent[i] else { continue }
+                if let f = first, place[f.destination] == place[i] {
                     first = (f.destination, min(f.start, hit.start), max(f.end, hit.end))
-                } else if let g = second, destinations[g.destination] == destinations[i] {
+                } else if let g = second, place[g.destination] == place[i] {
                     second = (g.destination, min(g.start, hit.start), max(g.end, hit.end))
                 } else if first == nil {
                     first = (i, hit.start, hit.end)
