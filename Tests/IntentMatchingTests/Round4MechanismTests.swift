@@ -87,4 +87,13 @@ final class Round4MechanismTests: XCTestCase {
         XCTAssertEqual(matcher.match("刚从5号窗口过来，现在要去12号窗口").destination, "window-12")
         XCTAssertEqual(matcher.match("5号窗口在哪").destination, "window-5")
     }
+
+    func testAMeasureWordInsideAVerbAndItsObjectKeepsTheWord() {
+        // 喂奶 and 户口 are keywords; 喂个奶 is how it is said.
+        let d = matcher.match("先去喂个奶，然后再办户口")
+        XCTAssertEqual(d.destination, "mother-baby")
+        XCTAssertEqual(d.next?.destination, "police-general")
+        // An ambiguous word split so is still ambiguous.
+        XCTAssertEqual(matcher.match("我来办个证").outcome, .clarify)
+    }
 }
