@@ -61,6 +61,7 @@ extension IntentMatcher {
     /// Finds and judges every keyword hit, and sums the scores per intent.
     func evaluate(_ query: String, _ s: inout MatchScratch) {
         normalizer.normalize(query, into: &s.text)
+        _ = spelling.correct(&s.text)
         s.window = WindowReference.find(in: s.text)
 
         s.raw.removeAll(keepingCapacity: true)

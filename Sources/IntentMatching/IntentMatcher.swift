@@ -53,6 +53,8 @@ public struct IntentMatcher: Sendable {
     let pinyinPatterns: [Int32]
     /// Splits pinyin written in letters into syllables.
     let latinPinyin: LatinPinyin
+    /// Reads a typing slip in an English word as the keyword word it is a slip of.
+    let spelling: EnglishSpelling
     /// Syllable id to its fuzzy class (zh/z, ch/c, sh/s, -ng/-n fold together).
     let syllableClass: [UInt32]
     let intentIDs: [String]
@@ -116,6 +118,7 @@ public struct IntentMatcher: Sendable {
         }
         pinyin = KeywordAutomaton(patterns: pinyinTexts, symbolLimit: fuzzy.classCount)
         latinPinyin = LatinPinyin(syllables: hanzi.syllables)
+        spelling = EnglishSpelling(keywords: compiled.patterns.map(\.text))
         pinyinPatterns = owners
     }
 

@@ -48,16 +48,17 @@ struct PatternCompiler {
     static let ge: UInt32 = 0x4E2A  // 个
     static let le: UInt32 = 0x4E86  // 了
 
-    /// Speech puts 个 or 了 inside a verb and its object: 喂个奶, 交了税, 办个证. Every
+    /// Speech puts a measure word inside a verb and its object: 喂个奶, 办个证, 交个税. Every
     /// two-character Chinese keyword or ambiguous word also matches so split, as the same
-    /// word (its weight, roles and line), unless staff wrote that form themselves.
+    /// word (its weight, roles and line), unless staff wrote that form themselves. (Not 了:
+    /// "离婚了房子…" is no 婚房.)
     private mutating func addMeasureWordVariants() {
         let count = patterns.count
         for i in 0..<count {
             let text = patterns[i].text
             guard text.count == 2, text.allSatisfy({ $0 >= 0x3400 && $0 <= 0x9FFF }), !text.contains(Self.ge), !text.contains(Self.le),
                   patterns[i].roles.contains(where: \.isMeaningful) else { continue }
-            for inserted in [Self.ge, Self.le] {
+            for inserted in [Self.ge] {
                 let variant = [text[0], inserted, text[1]]
                 guard index[variant] == nil else { continue }
                 index[variant] = patterns.count

@@ -109,7 +109,9 @@ extension IntentMatcher {
             }
             if let at { return SequenceSplit(firstStart: 0, firstEnd: end + at, secondStart: end + at) }
             // "再去医保，先去母婴室": what follows 先 comes first, what came before it next.
-            if start > 0, text[..<start].contains(Self.zai) || ContextCues.contains(Self.laterWords, in: Array(text[..<start])) {
+            // "办护照之前得先把身份证换了": the task said before 之前 waits for the one after 先.
+            if start > 0, text[..<start].contains(Self.zai) || ContextCues.contains(Self.laterWords, in: Array(text[..<start]))
+                || ContextCues.contains(Self.beforeWords, in: Array(text[..<start])) {
                 return SequenceSplit(firstStart: end, firstEnd: text.count, secondStart: 0, secondEnd: start)
             }
             return nil
@@ -121,6 +123,8 @@ extension IntentMatcher {
     }
 
     static let zai: UInt32 = 0x518D  // 再
+    /// Before a "先": the task said there waits for the one after it ("办护照之前得先…").
+    static let beforeWords = ContextCues.scalars(["之前", "以前", "前头得", "before"])
     static let englishMarkers = ContextCues.scalars(["first", "then", "after"])
     static let wan: [UInt32] = [0x5B8C]  // 完
     /// Before a "先": the task said there comes later ("等会儿要去交燃气费，现在先找母婴室").

@@ -97,7 +97,11 @@ public struct VisitorContext: Sendable, Hashable {
             return d
         }
         let forSomeoneElse = ContextCues.contains(ContextCues.otherPerson, in: s.text) && ContextCues.contains(ContextCues.aboutIt, in: s.text)
-        guard !byKeyword, forSomeoneElse || ContextCues.contains(ContextCues.followUp, in: s.text) else { return decision }
+        // "我儿子的也丢了" after 身份证补办: the same matter for someone else, though a weak word
+        // of its own (丢了) would have decided alone.
+        let sameMatterToo = forSomeoneElse && ContextCues.contains(ContextCues.too, in: s.text)
+            && decision.intent.flatMap(matcher.intentIndex).map { s.weakOnly[$0] } == true
+        guard !byKeyword || sameMatterToo, forSomeoneElse || ContextCues.contains(ContextCues.followUp, in: s.text) else { return decision }
         var d = decision
         d.outcome = .route
         d.destination = destination

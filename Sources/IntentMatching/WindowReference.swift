@@ -22,10 +22,12 @@ enum WindowReference {
         var from = 0
         var first: Int?
         while let (value, start, end) = next(in: text, from: from) {
+            // A cue reaches back no further than the window named before ("不是15号 是5号窗口").
+            let since = from
             from = end
-            if isBefore(text, start, pastCues) { continue }
+            if isBefore(text, start, pastCues, since: since) { continue }
             if first == nil { first = value }
-            if !isBefore(text, start, awayCues) { return value }
+            if !isBefore(text, start, awayCues, since: since) { return value }
         }
         return first
     }
@@ -38,9 +40,9 @@ enum WindowReference {
         .map { $0.unicodeScalars.map(\.value) }
 
     /// One of `cues` in the clause (up to a comma) and at most 8 characters before the number.
-    static func isBefore(_ text: [UInt32], _ start: Int, _ cues: [[UInt32]]) -> Bool {
+    static func isBefore(_ text: [UInt32], _ start: Int, _ cues: [[UInt32]], since: Int = 0) -> Bool {
         var lower = start
-        while lower > 0 && start - lower < 8 && text[lower - 1] != TextNormalizer.clauseBreak { lower -= 1 }
+        while lower > since && start - lower < 8 && text[lower - 1] != TextNormalizer.clauseBreak { lower -= 1 }
         let span = Array(text[lower..<start])
         return cues.contains { cue in ContextCues.find(cue, in: span) != nil }
     }
