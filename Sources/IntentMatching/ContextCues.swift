@@ -15,7 +15,7 @@ enum ContextCues {
         "哪边", "东边", "西边", "南边", "北边", "东面", "西面", "哪一边", "什么位置", "具体位置", "位置", "哪个厅", "哪个区", "东厅", "西厅", "哪个大厅", "中庭", "楼上", "楼下", "几楼", "多远", "远吗", "远不远", "带我去", "带路", "领我去",
         "过去", "去那", "往哪", "材料", "带什么", "需要什么", "要什么", "手续", "几点", "什么时候", "开门", "下班", "上班",
         "营业时间", "排队", "要多久", "人多吗", "what documents", "what do i need", "bring", "opening hours", "when does", "how do i get", "how to get", "where is it", "where", "which window", "which counter",
-        "which hall", "which side", "how far", "take me", "the way", "directions", "which number",
+        "which hall", "which side", "east hall", "west hall", "is that in", "is it in", "is it near", "how far", "take me", "the way", "directions", "which number",
     ])
 
     /// A reply that says the visitor did not follow: it never describes an offer.

@@ -217,6 +217,8 @@ extension IntentMatcher {
             }
             let cueEnd = s.hits[c].end
             let isEnglishCue = s.text[cueEnd - 1] < 0x80
+            // "公积金不提了": a task given up is named before the cue, which a 了 closes.
+            if !isEnglishCue { negateGivenUp(cue: c, &s) }
             // A bare "不" negates the verb right after it ("不查公积金"); longer cues reach
             // further ("不需要办护照"). A cue may share its last character with the word
             // it negates ("不去" + "去厕所").
@@ -234,6 +236,22 @@ extension IntentMatcher {
                     s.hits[h].status = .negated
                 }
             }
+        }
+    }
+
+    static let le: UInt32 = 0x4E86  // 了
+
+    /// "X不V了，…Y" (公积金不提了，我想问问在哪交水费): the word just before the cue is what the
+    /// visitor no longer wants, when a 了 follows the cue's verb and something else is asked.
+    private func negateGivenUp(cue c: Int, _ s: inout MatchScratch) {
+        let cueStart = s.hits[c].start, cueEnd = s.hits[c].end
+        var k = cueEnd
+        while k < s.text.count, k <= cueEnd + 1, s.text[k] != Self.le, !TextNormalizer.isBreak(s.text[k]) { k += 1 }
+        guard k < s.text.count, s.text[k] == Self.le else { return }
+        // Only when the visitor goes on to something else: "社保不交了怎么办" is about 社保.
+        guard s.hits.contains(where: { $0.status == .counted && $0.start > k && facts.has($0.pattern, .meaningful) }) else { return }
+        for h in s.hits.indices where s.hits[h].status == .counted && h != c && s.hits[h].end <= cueStart && cueStart - s.hits[h].end <= 1 {
+            if facts.has(s.hits[h].pattern, .negatable) { s.hits[h].status = .negated }
         }
     }
 

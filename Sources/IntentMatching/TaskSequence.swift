@@ -6,7 +6,7 @@ import HallModel
 extension IntentMatcher {
     static let xian: UInt32 = 0x5148  // 先
     /// Where the second task begins after a "先": 再, 然后, 之后, 接着, 完了, 回头; "then" after "first".
-    static let afterFirst = ContextCues.scalars(["然后", "之后", "接着", "完了", "回头", "再", "then", "after that", "afterwards"])
+    static let afterFirst = ContextCues.scalars(["然后", "之后", "接着", "完了", "回头", "再", "第2步", "其次", "then", "after that", "afterwards"])
     /// Without a "先", only words that cannot be anything but a sequence.
     static let sequenceOnly = ContextCues.scalars(["然后再", "然后去", "然后办", "之后再", "之后去", "完了再", "完再去", "办完再", "办完了再",
                                                    "and then", "after that"])
@@ -81,15 +81,15 @@ extension IntentMatcher {
     }
 
     /// Words that put a task first: "先" (not "先生"), "办完", "弄完".
-    static let firstWords = ContextCues.scalars(["先", "办完", "弄完", "first"])
+    static let firstWords = ContextCues.scalars(["先", "办完", "弄完", "第1步", "首先", "头一件", "first"])
     static let sheng: UInt32 = 0x751F  // 生, of 先生 (Mr., husband)
 
     /// "先办护照再去社保", "办完居住证还想去公积金", "等会儿再去医保，先带我去母婴室": the
     /// first task's text and where the next one's is.
     func sequenceSplit(_ text: [UInt32]) -> SequenceSplit? {
-        // Every marker holds one of these characters (先 完 然 之) or English words: most
+        // Every marker holds one of these characters (先 完 然 之 首 步 头) or English words: most
         // questions hold none.
-        let chinese = text.contains { $0 == Self.xian || $0 == 0x5B8C || $0 == 0x7136 || $0 == 0x4E4B }
+        let chinese = text.contains { $0 == Self.xian || $0 == 0x5B8C || $0 == 0x7136 || $0 == 0x4E4B || $0 == 0x9996 || $0 == 0x6B65 || $0 == 0x5934 }  // 首 步 头
         guard chinese || Self.englishMarkers.contains(where: { ContextCues.find($0, in: text) != nil }) else { return nil }
         var firstAt: (start: Int, end: Int)?
         for word in Self.firstWords {

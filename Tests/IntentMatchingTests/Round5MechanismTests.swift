@@ -58,4 +58,16 @@ final class Round5MechanismTests: XCTestCase {
     func testWhichSideFollowsUpTheAnswer() {
         XCTAssertEqual(talk(["公积金在哪办", "在东边还是西边"])[1].rule, .context(.sameDestination))
     }
+
+    func testATaskGivenUpBeforeTheCueIsNegatedWhenSomethingElseIsAsked() {
+        XCTAssertEqual(matcher.match("护照不办了，身份证在哪补").destination, "police-general")
+        // Alone, the question is still about it.
+        XCTAssertEqual(matcher.match("医保不交了会怎么样").destination, "medical-insurance")
+    }
+
+    func testStepsSaidInOrder() {
+        let d = matcher.match("第一步先去公证，第二步再去交税")
+        XCTAssertEqual(d.destination, "notary")
+        XCTAssertEqual(d.next?.destination, "tax")
+    }
 }
