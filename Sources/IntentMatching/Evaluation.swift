@@ -230,6 +230,12 @@ extension IntentMatcher {
                 // have no spaces, a space (a pause in recognised speech) ends it too.
                 if between.contains(TextNormalizer.clauseBreak) { continue }
                 if !isEnglishCue && between.contains(TextNormalizer.space) { continue }
+                // "不是社保是医保", "我不办护照我要换驾照": once the negated word has been said, a
+                // contrast (是, 要, 我, 想, 找…) begins what the visitor does want.
+                if !isEnglishCue, let turn = between.firstIndex(where: Self.contrast.contains),
+                   s.hits.indices.contains(where: { k in
+                       k != c && k != h && s.hits[k].start >= cueEnd && s.hits[k].end <= turn && facts.has(s.hits[k].pattern, .meaningful)
+                   }) { continue }
                 // A negated word neither counts nor excludes: "不办驾照，办身份证". Nor does a
                 // topic turned away from make the question out of scope: "不寄快递，要把证照邮寄到家".
                 if facts.has(s.hits[h].pattern, .negatable) {
@@ -240,6 +246,8 @@ extension IntentMatcher {
     }
 
     static let le: UInt32 = 0x4E86  // 了
+    /// 是 要 我 而 想 找 改 只 但: after a negated word, the turn to what is wanted.
+    static let contrast: Set<UInt32> = [0x662F, 0x8981, 0x6211, 0x800C, 0x60F3, 0x627E, 0x6539, 0x53EA, 0x4F46]
 
     /// "X不V了，…Y" (公积金不提了，我想问问在哪交水费): the word just before the cue is what the
     /// visitor no longer wants, when a 了 follows the cue's verb and something else is asked.
@@ -274,6 +282,8 @@ extension IntentMatcher {
         // Exclusions look at every occurrence, covered or not: "房屋买卖公证处" is a notary matter.
         for hit in s.hits where !hit.viaPinyin && hit.status != .notAWord && hit.status != .negated {
             guard facts.has(hit.pattern, .exclusion) else { continue }
+            // Inside a negated word it is negated too: "不是港澳通行证是补身份证".
+            if s.hits.contains(where: { $0.status == .negated && $0.start <= hit.start && hit.end <= $0.end }) { continue }
             for k in facts.roleRange(hit.pattern) {
                 if case let .exclusion(intent) = facts.roles[k] { s.excludedIntent[Int(intent)] = true }
             }
@@ -292,7 +302,9 @@ extension IntentMatcher {
                         s.hits[h].status = .excluded
                         continue
                     }
-                    s.scores[Int(intent)] += weight * factor * (weak ? tuning.weakFactor : 1)
+                    // A weak hint, however long, never outweighs a keyword: it counts at most
+                    // what it takes to route on its own.
+                    s.scores[Int(intent)] += weak ? min(weight * factor * tuning.weakFactor, tuning.routeThreshold) : weight * factor
                     if !weak { s.weakOnly[Int(intent)] = false }
                 case let .ambiguous(k):
                     guard hit.status == .counted else { continue }

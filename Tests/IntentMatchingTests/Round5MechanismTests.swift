@@ -70,4 +70,21 @@ final class Round5MechanismTests: XCTestCase {
         XCTAssertEqual(d.destination, "notary")
         XCTAssertEqual(d.next?.destination, "tax")
     }
+
+    func testANegationStopsAtTheContrastOnceItsWordIsSaid() {
+        XCTAssertEqual(matcher.match("不是社保是医保").destination, "medical-insurance")
+        XCTAssertEqual(matcher.match("我不办护照我要换驾照").destination, "vehicle-admin")
+        // Before its word, a contrast word does not stop it: 要 in "我不是要办护照" is part of it.
+        XCTAssertNotEqual(matcher.match("我不是要办护照").destination, "exit-entry")
+    }
+
+    func testAnExclusionInsideANegatedWordIsNegatedToo() {
+        // 通行证 excludes police-general, but 港澳通行证 is negated.
+        XCTAssertEqual(matcher.match("不是港澳通行证是补身份证").destination, "police-general")
+    }
+
+    func testAWeakHintNeverOutweighsAKeyword() {
+        // 腿脚不好 (four characters, weak) against 轮椅 (two, a keyword).
+        XCTAssertEqual(matcher.match("我妈腿脚不好，哪能借轮椅").destination, "info-desk")
+    }
 }
