@@ -70,6 +70,8 @@ enum ChineseNumerals {
     @inline(__always)
     static func isTenSlip(_ c: UInt32) -> Bool { c == 0x5931 || c == 0x77F3 || c == 0x5B9E || c == 0x65F6 }
     static let shi: UInt32 = 0x662F      // 是
+    /// 第 口 去 到 找 在: a number may follow them.
+    static let numberExpectedAfter: Set<UInt32> = [0x7B2C, 0x53E3, 0x53BB, 0x5230, 0x627E, 0x5728]
     static let kou: UInt32 = 0x53E3      // 口
 
     /// A numeral, or a slip for 十 where it can only be one: 失/石/实/时 next to a numeral,
@@ -106,15 +108,22 @@ enum ChineseNumerals {
     /// as ASCII digits. Inside such a reference only, a recogniser's slips for 十 are repaired
     /// (十 heard as 失, 石, 实 or 时; 四十一 heard as 四是一); elsewhere the text is left alone.
     static func rewriteWindowNumbers(_ text: inout [UInt32]) {
+        // A reference needs 号, 窗 or 第, or the English word: most questions have none.
+        guard text.contains(where: { $0 == hao || $0 == chuang || $0 == di || $0 == 0x77 || $0 == 0x63 }) else { return }
         var i = 0
         while i < text.count {
             let slipAlone = isTenSlip(text[i]) && isBareSlipWindow(text, i)
-            guard isNumeral(text[i]) || (isTenSlip(text[i]) && i + 1 < text.count && digit(text[i + 1]) != nil) || slipAlone else {
+            // 四十 said with a flat s (sì shí as shì shí) comes out 是是 or 是十: a 是 before a ten is 四.
+            // Only where a number is expected (first, after 第, 窗口, 去, 到, 找, 在): elsewhere 是
+            // is the verb ("不是十五号").
+            let fourAsShi = text[i] == shi && i + 1 < text.count && (text[i + 1] == shi || text[i + 1] == ten || isTenSlip(text[i + 1]))
+                && (i == 0 || TextNormalizer.isBreak(text[i - 1]) || numberExpectedAfter.contains(text[i - 1]))
+            guard isNumeral(text[i]) || (isTenSlip(text[i]) && i + 1 < text.count && digit(text[i + 1]) != nil) || slipAlone || fourAsShi else {
                 i += 1
                 continue
             }
-            var j = i
-            while j < text.count && isNumeralOrSlip(text, j, runStart: i) { j += 1 }
+            var j = fourAsShi ? i + 1 : i
+            while j < text.count && isNumeralOrSlip(text, j, runStart: fourAsShi ? i - 1 : i) { j += 1 }
             if slipAlone && j == i { j = i + 1 }
             // A trailing 是 is the verb ("三是…"), not a slip: unless 号 follows it.
             while j > i + 1 && text[j - 1] == shi && (j >= text.count || text[j] != hao) { j -= 1 }
@@ -126,7 +135,8 @@ enum ChineseNumerals {
             let afterWindowWord = (b >= 2 && text[b - 1] == kou && text[b - 2] == chuang) || followsEnglishWindowWord(text, b)
             let isReference = after == hao || after == chuang || before == di || afterWindowWord
                 || (after == ge && afterNext == chuang)
-            let run = text[i..<j].map { isTenSlip($0) || $0 == shi ? ten : $0 }
+            var run = text[i..<j].map { isTenSlip($0) || $0 == shi ? ten : $0 }
+            if fourAsShi, !run.isEmpty { run[0] = 0x56DB }  // 四
             if isReference, !run.isEmpty, let v = value(run[...]) {
                 let digits = String(v).unicodeScalars.map(\.value)
                 text.replaceSubrange(i..<j, with: digits)

@@ -12,10 +12,10 @@ enum ContextCues {
 
     static let followUp = scalars([
         "几号窗口", "哪个窗口", "几号", "哪个口", "怎么走", "怎么去", "咋走", "咋去", "怎么过去", "在哪", "在那", "哪里", "哪儿",
-        "哪边", "什么位置", "具体位置", "位置", "哪个厅", "哪个区", "东厅", "西厅", "哪个大厅", "中庭", "楼上", "楼下", "几楼", "多远", "远吗", "远不远", "带我去", "带路", "领我去",
+        "哪边", "东边", "西边", "南边", "北边", "东面", "西面", "哪一边", "什么位置", "具体位置", "位置", "哪个厅", "哪个区", "东厅", "西厅", "哪个大厅", "中庭", "楼上", "楼下", "几楼", "多远", "远吗", "远不远", "带我去", "带路", "领我去",
         "过去", "去那", "往哪", "材料", "带什么", "需要什么", "要什么", "手续", "几点", "什么时候", "开门", "下班", "上班",
         "营业时间", "排队", "要多久", "人多吗", "what documents", "what do i need", "bring", "opening hours", "when does", "how do i get", "how to get", "where is it", "where", "which window", "which counter",
-        "which hall", "how far", "take me", "the way", "directions", "which number",
+        "which hall", "which side", "east hall", "west hall", "is that in", "is it in", "is it near", "how far", "take me", "the way", "directions", "which number",
     ])
 
     /// A reply that says the visitor did not follow: it never describes an offer.
@@ -32,14 +32,32 @@ enum ContextCues {
         text.allSatisfy(fillers.contains) || ["what", "huh", "hm", "hmm", "um", "uh", "eh", "what?"].contains(String(String.UnicodeScalarView(text.compactMap(Unicode.Scalar.init))))
     }
 
-    /// Picks the first offer.
-    static let first = scalars(["前面那个", "前面的", "前一个", "前者", "头一个", "上面那个", "刚才第1", "the first", "first one",
+    /// Picks the first offer. 前面, 前边 and 前头 are one word in speech; so are 上面 and 上边.
+    static let first = scalars(["前面那个", "前面的", "前边那个", "前边的", "前头那个", "前头的", "前一个", "前者", "头一个",
+                                "上面那个", "上边那个", "上面的", "上边的", "刚才第1", "the first", "first one",
                                 "first", "former", "1st"])
     static let second = scalars(["the second", "second one", "second", "2nd"])
     static let third = scalars(["the third", "third one", "third", "3rd"])
     /// Picks the last offer.
-    static let last = scalars(["后面那个", "后面的", "后一个", "后者", "最后那个", "最后一个", "最后的", "下面那个", "末尾", "the last",
+    static let last = scalars(["后面那个", "后面的", "后边那个", "后边的", "后头那个", "后头的", "后一个", "后者", "最后那个",
+                               "最后一个", "最后的", "最后边", "下面那个", "下边那个", "下面的", "下边的", "末尾", "the last",
                                "last one", "latter", "last"])
+
+    /// Someone else the visitor asks for, after an answer: "那我爱人的呢", "what about my
+    /// son": the same destination, for another person.
+    static let otherPerson = scalars([
+        "爱人", "老婆", "媳妇", "老公", "丈夫", "妻子", "对象", "孩子", "小孩", "儿子", "女儿", "闺女", "孙子", "孙女", "外孙",
+        "我妈", "我爸", "妈妈", "爸爸", "父母", "老人", "老伴", "家里人", "家人", "亲戚", "朋友", "同事", "哥哥", "姐姐", "弟弟",
+        "妹妹", "我哥", "我姐", "我弟", "我妹", "公公", "婆婆", "岳父", "岳母", "丈母娘", "他的", "她的", "他们的", "别人",
+        "my wife", "my husband", "my son", "my daughter", "my kid", "my child", "my children", "my mother", "my father",
+        "my mom", "my dad", "my parents", "my friend", "my partner", "for him", "for her", "his", "hers",
+    ])
+
+    /// Asks about something just said ("呢", "what about"): with another person, the same
+    /// destination for them.
+    static let aboutIt = scalars(["呢", "的", "也", "what about", "how about", "and for", "same for", "also"])
+    /// The same again: "也", "too".
+    static let too = scalars(["也", "一样", "同样", "too", "as well", "also"])
 
     static let di: UInt32 = 0x7B2C  // 第
 
@@ -47,20 +65,32 @@ enum ContextCues {
         cues.contains { cue in find(cue, in: text) != nil }
     }
 
+    /// Where `cue` first occurs in `text` (an English cue as a whole word). On every
+    /// question's path, many times: compared in place, without slices.
     static func find(_ cue: [UInt32], in text: [UInt32]) -> Int? {
-        guard cue.count <= text.count, !cue.isEmpty else { return nil }
-        let isWord = cue[0] < 0x80
-        var i = 0
-        while i + cue.count <= text.count {
-            if text[i] == cue[0] && text[i..<(i + cue.count)].elementsEqual(cue) {
-                if !isWord { return i }
-                let before = i > 0 ? text[i - 1] : 0x20
-                let after = i + cue.count < text.count ? text[i + cue.count] : 0x20
-                if !IntentMatcher.isWordScalar(before) && !IntentMatcher.isWordScalar(after) { return i }
+        let m = cue.count, n = text.count
+        guard m <= n, m > 0 else { return nil }
+        return cue.withUnsafeBufferPointer { cue in
+            text.withUnsafeBufferPointer { text -> Int? in
+                let head = cue[0]
+                let isWord = head < 0x80
+                var i = 0
+                while i + m <= n {
+                    if text[i] == head {
+                        var k = 1
+                        while k < m && text[i + k] == cue[k] { k += 1 }
+                        if k == m {
+                            if !isWord { return i }
+                            let before = i > 0 ? text[i - 1] : 0x20
+                            let after = i + m < n ? text[i + m] : 0x20
+                            if !IntentMatcher.isWordScalar(before) && !IntentMatcher.isWordScalar(after) { return i }
+                        }
+                    }
+                    i += 1
+                }
+                return nil
             }
-            i += 1
         }
-        return nil
     }
 
     /// Which offer (1-based) an ordinal reply points at, if it points at one of `count`.

@@ -19,6 +19,9 @@ public enum ContextRule: Sendable, Hashable {
     /// After a window was answered: a reply correcting the number ("sorry, I meant 38",
     /// "我是说14") goes to that window.
     case correctedWindow
+    /// After an answer: a reply correcting it ("不对，我是说交税", "I meant the tax one") that
+    /// names the same destination among others: not that one again.
+    case corrected
 
     /// A short stable code for the query log and metrics.
     public var code: String {
@@ -31,6 +34,7 @@ public enum ContextRule: Sendable, Hashable {
         case .gaveUp: "gave-up"
         case .sameDestination: "same-destination"
         case .correctedWindow: "corrected-window"
+        case .corrected: "corrected"
         }
     }
 
@@ -44,6 +48,7 @@ public enum ContextRule: Sendable, Hashable {
         case .gaveUp: "asked back twice and nothing picked: the consultation desk"
         case .sameDestination: "a follow-up naming nothing new, about the destination just answered"
         case .correctedWindow: "after a window was answered, the reply corrected its number"
+        case .corrected: "the reply corrected the answer before: the destination just answered is set aside"
         }
     }
 }

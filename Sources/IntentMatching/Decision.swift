@@ -15,9 +15,9 @@ extension IntentMatcher {
         var second = -1
         for i in s.scores.indices where s.scores[i] > 0 {
             if best < 0 || s.scores[i] > s.scores[best] {
-                if best >= 0 && destinations[best] != destinations[i] { second = best }
+                if best >= 0 && place[best] != place[i] { second = best }
                 best = i
-            } else if destinations[i] != destinations[best] && (second < 0 || s.scores[i] > s.scores[second]) {
+            } else if place[i] != place[best] && (second < 0 || s.scores[i] > s.scores[second]) {
                 second = i
             }
         }
@@ -42,11 +42,11 @@ extension IntentMatcher {
             // Every destination within the margin, best first, at most four.
             var close: [(Float, Int)] = []
             for i in s.scores.indices where s.scores[i] >= top * tuning.clarifyRatio {
-                if !close.contains(where: { destinations[$0.1] == destinations[i] }) { close.append((s.scores[i], i)) }
+                if !close.contains(where: { place[$0.1] == place[i] }) { close.append((s.scores[i], i)) }
             }
             close.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
             let onlyAmbiguous = !s.hits.contains { hit in
-                hit.status == .counted && patterns[Int(hit.pattern)].roles.contains { if case .term = $0 { true } else { false } }
+                hit.status == .counted && facts.has(hit.pattern, .term)
             }
             return result(.clarify, onlyAmbiguous ? .ambiguousTerm : .closeScores,
                           candidates: close.prefix(4).map { destinations[$0.1] }, confidence: confidence)

@@ -35,6 +35,9 @@ public struct MatchScratch: Sendable {
     var negatedIntent: [Bool] = []
     var excludedIntent: [Bool] = []
     var weakOnly: [Bool] = []
+    var spelled: [SpelledSyllable] = []
+    var spelledClasses: [UInt32] = []
+    var splitting: [Int32] = []
     var outOfScope: Float = 0
     var window: Int?
     var language: Language = .zh
@@ -58,26 +61,22 @@ extension IntentMatcher {
     /// Finds and judges every keyword hit, and sums the scores per intent.
     func evaluate(_ query: String, _ s: inout MatchScratch) {
         normalizer.normalize(query, into: &s.text)
-        var letters = 0
-        var han = 0
-        for c in s.text {
-            if c >= 0x61 && c <= 0x7A { letters += 1 } else if c >= 0x3400 && c <= 0x9FFF { han += 1 }
-        }
-        s.language = letters > han * 2 ? .en : .zh
+        _ = spelling.correct(&s.text)
         s.window = WindowReference.find(in: s.text)
 
         s.raw.removeAll(keepingCapacity: true)
         s.hits.removeAll(keepingCapacity: true)
         s.text.withUnsafeBufferPointer { exact.scan($0, into: &s.raw) }
         for m in s.raw {
-            let p = patterns[Int(m.pattern)]
-            let start = Int(m.end) - p.text.count
+            let start = Int(m.end) - Int(facts.length[Int(m.pattern)])
             var status = KeywordHit.Status.counted
-            if p.isWord {
+            if facts.has(m.pattern, .isWord) {
                 let before = start > 0 ? s.text[start - 1] : 0
                 var after = Int(m.end) < s.text.count ? s.text[Int(m.end)] : 0
-                // A plural is still the word: "toilets", "passports".
-                if after == 0x73, Int(m.end) + 1 >= s.text.count || !Self.isWordScalar(s.text[Int(m.end) + 1]) { after = 0 }
+                // A plural is still the word: "toilets", "passports", "taxes".
+                let end = Int(m.end), count = s.text.count
+                if after == 0x73, end + 1 >= count || !Self.isWordScalar(s.text[end + 1]) { after = 0 }
+                if after == 0x65, end + 1 < count, s.text[end + 1] == 0x73, end + 2 >= count || !Self.isWordScalar(s.text[end + 2]) { after = 0 }
                 if Self.isWordScalar(before) || Self.isWordScalar(after) { status = .notAWord }
             }
             s.hits.append(KeywordHit(pattern: m.pattern, start: start, end: Int(m.end), viaPinyin: false, status: status))
@@ -92,19 +91,20 @@ extension IntentMatcher {
         s.syllables.withUnsafeBufferPointer { pinyin.scan($0, into: &s.raw) }
         for m in s.raw {
             let id = pinyinPatterns[Int(m.pattern)]
-            let keyword = patterns[Int(id)].text
+            let length = Int(facts.length[Int(id)])
+            let keyword = Int(facts.textStart[Int(id)])
             let end = Int(m.end)
-            let start = end - keyword.count
+            let start = end - length
             var same = 0
-            for k in 0..<keyword.count where s.text[start + k] == keyword[k] { same += 1 }
+            for k in 0..<length where s.text[start + k] == facts.text[keyword + k] { same += 1 }
             // Exact occurrences are already hits; a slip keeps at least half the characters.
-            guard same < keyword.count, same * 2 >= keyword.count else { continue }
+            guard same < length, same * 2 >= length else { continue }
             var status = KeywordHit.Status.counted
             // An exact hit beats a homophone over the same characters, unless the homophone
             // explains more of them ("食工许可证" is 施工许可证, not 许可证).
             for h in 0..<exactCount where s.hits[h].status == .counted && s.hits[h].start < end && start < s.hits[h].end {
-                let longer = start <= s.hits[h].start && s.hits[h].end <= end && keyword.count > s.hits[h].end - s.hits[h].start
-                if !longer, patterns[Int(s.hits[h].pattern)].roles.contains(where: \.isMeaningful) {
+                let longer = start <= s.hits[h].start && s.hits[h].end <= end && length > s.hits[h].end - s.hits[h].start
+                if !longer, facts.has(s.hits[h].pattern, .meaningful) {
                     status = .overlapsExact
                     break
                 }
@@ -112,18 +112,31 @@ extension IntentMatcher {
             s.hits.append(KeywordHit(pattern: id, start: start, end: end, viaPinyin: true, status: status))
         }
 
+        spelledPinyinHits(exactCount: exactCount, &s)
+        // The language by script; pinyin spelled in letters is Chinese.
+        var letters = 0
+        var han = 0
+        for c in s.text {
+            if c >= 0x61 && c <= 0x7A { letters += 1 } else if c >= 0x3400 && c <= 0x9FFF { han += 1 }
+        }
+        for syllable in s.spelled {
+            letters -= syllable.end - syllable.start
+            han += 1
+        }
+        s.language = letters > han * 2 ? .en : .zh
+
         // Characters explained by a longer keyword are not evidence for a shorter one that
         // shares them: inside it ("保险" in "医疗保险", the cue "不" in "不动产") or, between
         // two destination words, overlapping it ("休息区" against "母婴休息" in "母婴休息区").
         // Equal lengths keep both.
         for i in s.hits.indices where s.hits[i].status == .counted {
             let a = s.hits[i]
-            let aPoints = patterns[Int(a.pattern)].roles.contains(where: \.isMeaningful)
+            let aPoints = facts.has(a.pattern, .meaningful)
             for j in s.hits.indices where j != i && s.hits[j].status == .counted {
                 let b = s.hits[j]
                 guard (b.end - b.start) > (a.end - a.start), b.start < a.end, a.start < b.end else { continue }
                 let inside = b.start <= a.start && a.end <= b.end
-                if inside || (aPoints && patterns[Int(b.pattern)].roles.contains(where: \.isMeaningful)) {
+                if inside || (aPoints && facts.has(b.pattern, .meaningful)) {
                     s.hits[i].status = .covered
                     break
                 }
@@ -133,10 +146,68 @@ extension IntentMatcher {
         score(&s)
     }
 
+    /// Pinyin spelled in letters: runs of letters (a phrase of runs one space apart) that no
+    /// English keyword explains and that split wholly into two or more syllables, scanned by
+    /// the homophone automaton.
+    private func spelledPinyinHits(exactCount: Int, _ s: inout MatchScratch) {
+        s.spelled.removeAll(keepingCapacity: true)
+        let n = s.text.count
+        var i = 0
+        var phrase = 0  // where the current phrase's syllables begin in s.spelled
+        while i < n {
+            guard LatinPinyin.isLetter(s.text[i]) else {
+                // A single space keeps the phrase going ("gong ji jin"); anything else ends it.
+                if !(s.text[i] == TextNormalizer.space && i + 1 < n && LatinPinyin.isLetter(s.text[i + 1]) && s.spelled.count > phrase) {
+                    scanSpelled(from: phrase, exactCount: exactCount, &s)
+                    phrase = s.spelled.count
+                }
+                i += 1
+                continue
+            }
+            var j = i
+            while j < n, LatinPinyin.isLetter(s.text[j]) { j += 1 }
+            let explained = (0..<exactCount).contains { h in
+                s.hits[h].status == .counted && s.hits[h].start < j && i < s.hits[h].end
+            }
+            if explained || !latinPinyin.split(s.text, i, j, into: &s.spelled, scratch: &s.splitting) {
+                scanSpelled(from: phrase, exactCount: exactCount, &s)
+                phrase = s.spelled.count
+            }
+            i = j
+        }
+        scanSpelled(from: phrase, exactCount: exactCount, &s)
+        // Kept only where they spelled a keyword: the language guess counts them as Chinese.
+        s.spelled.removeAll { $0.id == 0 }
+    }
+
+    /// Scans the syllables of one phrase, s.spelled[from...], and marks them spent (id 0)
+    /// unless a keyword was found in them.
+    private func scanSpelled(from first: Int, exactCount: Int, _ s: inout MatchScratch) {
+        let count = s.spelled.count - first
+        guard count > 0 else { return }
+        var found = false
+        if count >= 2 {
+            s.spelledClasses.removeAll(keepingCapacity: true)
+            for k in first..<s.spelled.count { s.spelledClasses.append(syllableClass[Int(s.spelled[k].id)]) }
+            s.raw.removeAll(keepingCapacity: true)
+            s.spelledClasses.withUnsafeBufferPointer { pinyin.scan($0, into: &s.raw) }
+            for m in s.raw {
+                let id = pinyinPatterns[Int(m.pattern)]
+                let last = first + Int(m.end) - 1
+                let start = s.spelled[last + 1 - Int(facts.length[Int(id)])].start
+                s.hits.append(KeywordHit(pattern: id, start: start, end: s.spelled[last].end, viaPinyin: true, status: .counted))
+                found = true
+            }
+        }
+        if !found {
+            for k in first..<s.spelled.count { s.spelled[k].id = 0 }
+        }
+    }
+
     /// A cue cancels the hits that follow it closely in the same clause.
     private func applyNegation(_ s: inout MatchScratch) {
         for c in s.hits.indices where s.hits[c].status == .counted && !s.hits[c].viaPinyin {
-            guard patterns[Int(s.hits[c].pattern)].roles.contains(.negation) else { continue }
+            guard facts.has(s.hits[c].pattern, .negation) else { continue }
             // "是不是", "要不要", "需不需要" ask a yes-no question; they negate nothing.
             let cueStart = s.hits[c].start
             if cueStart > 0, s.text[cueStart] == Self.bu, cueStart + 1 < s.text.count,
@@ -146,6 +217,8 @@ extension IntentMatcher {
             }
             let cueEnd = s.hits[c].end
             let isEnglishCue = s.text[cueEnd - 1] < 0x80
+            // "公积金不提了": a task given up is named before the cue, which a 了 closes.
+            if !isEnglishCue { negateGivenUp(cue: c, &s) }
             // A bare "不" negates the verb right after it ("不查公积金"); longer cues reach
             // further ("不需要办护照"). A cue may share its last character with the word
             // it negates ("不去" + "去厕所").
@@ -157,12 +230,36 @@ extension IntentMatcher {
                 // have no spaces, a space (a pause in recognised speech) ends it too.
                 if between.contains(TextNormalizer.clauseBreak) { continue }
                 if !isEnglishCue && between.contains(TextNormalizer.space) { continue }
+                // "不是社保是医保", "我不办护照我要换驾照": once the negated word has been said, a
+                // contrast (是, 要, 我, 想, 找…) begins what the visitor does want.
+                if !isEnglishCue, let turn = between.firstIndex(where: Self.contrast.contains),
+                   s.hits.indices.contains(where: { k in
+                       k != c && k != h && s.hits[k].start >= cueEnd && s.hits[k].end <= turn && facts.has(s.hits[k].pattern, .meaningful)
+                   }) { continue }
                 // A negated word neither counts nor excludes: "不办驾照，办身份证". Nor does a
                 // topic turned away from make the question out of scope: "不寄快递，要把证照邮寄到家".
-                if patterns[Int(s.hits[h].pattern)].roles.contains(where: { $0.isMeaningful || $0.isExclusion || $0 == .outOfScope }) {
+                if facts.has(s.hits[h].pattern, .negatable) {
                     s.hits[h].status = .negated
                 }
             }
+        }
+    }
+
+    static let le: UInt32 = 0x4E86  // 了
+    /// 是 要 我 而 想 找 改 只 但: after a negated word, the turn to what is wanted.
+    static let contrast: Set<UInt32> = [0x662F, 0x8981, 0x6211, 0x800C, 0x60F3, 0x627E, 0x6539, 0x53EA, 0x4F46]
+
+    /// "X不V了，…Y" (公积金不提了，我想问问在哪交水费): the word just before the cue is what the
+    /// visitor no longer wants, when a 了 follows the cue's verb and something else is asked.
+    private func negateGivenUp(cue c: Int, _ s: inout MatchScratch) {
+        let cueStart = s.hits[c].start, cueEnd = s.hits[c].end
+        var k = cueEnd
+        while k < s.text.count, k <= cueEnd + 1, s.text[k] != Self.le, !TextNormalizer.isBreak(s.text[k]) { k += 1 }
+        guard k < s.text.count, s.text[k] == Self.le else { return }
+        // Only when the visitor goes on to something else: "社保不交了怎么办" is about 社保.
+        guard s.hits.contains(where: { $0.status == .counted && $0.start > k && facts.has($0.pattern, .meaningful) }) else { return }
+        for h in s.hits.indices where s.hits[h].status == .counted && h != c && s.hits[h].end <= cueStart && cueStart - s.hits[h].end <= 1 {
+            if facts.has(s.hits[h].pattern, .negatable) { s.hits[h].status = .negated }
         }
     }
 
@@ -184,15 +281,19 @@ extension IntentMatcher {
         s.outOfScope = 0
         // Exclusions look at every occurrence, covered or not: "房屋买卖公证处" is a notary matter.
         for hit in s.hits where !hit.viaPinyin && hit.status != .notAWord && hit.status != .negated {
-            for case let .exclusion(intent) in patterns[Int(hit.pattern)].roles {
-                s.excludedIntent[Int(intent)] = true
+            guard facts.has(hit.pattern, .exclusion) else { continue }
+            // Inside a negated word it is negated too: "不是港澳通行证是补身份证".
+            if s.hits.contains(where: { $0.status == .negated && $0.start <= hit.start && hit.end <= $0.end }) { continue }
+            for k in facts.roleRange(hit.pattern) {
+                if case let .exclusion(intent) = facts.roles[k] { s.excludedIntent[Int(intent)] = true }
             }
         }
         for h in s.hits.indices {
             let hit = s.hits[h]
-            let pattern = patterns[Int(hit.pattern)]
+            let weight = facts.weight[Int(hit.pattern)]
             let factor: Float = hit.viaPinyin ? tuning.homophoneFactor : 1
-            for role in pattern.roles {
+            for k in facts.roleRange(hit.pattern) {
+                let role = facts.roles[k]
                 switch role {
                 case let .term(intent, weak):
                     if hit.status == .negated { s.negatedIntent[Int(intent)] = true }
@@ -201,15 +302,17 @@ extension IntentMatcher {
                         s.hits[h].status = .excluded
                         continue
                     }
-                    s.scores[Int(intent)] += pattern.weight * factor * (weak ? tuning.weakFactor : 1)
+                    // A weak hint, however long, never outweighs a keyword: it counts at most
+                    // what it takes to route on its own.
+                    s.scores[Int(intent)] += weak ? min(weight * factor * tuning.weakFactor, tuning.routeThreshold) : weight * factor
                     if !weak { s.weakOnly[Int(intent)] = false }
                 case let .ambiguous(k):
                     guard hit.status == .counted else { continue }
                     for intent in ambiguousCandidates[Int(k)] where !s.excludedIntent[Int(intent)] {
-                        s.scores[Int(intent)] += pattern.weight * tuning.ambiguousFactor
+                        s.scores[Int(intent)] += weight * tuning.ambiguousFactor
                     }
                 case .outOfScope:
-                    if hit.status == .counted { s.outOfScope += pattern.weight }
+                    if hit.status == .counted { s.outOfScope += weight }
                 case .negation, .notNegation, .exclusion:
                     break
                 }

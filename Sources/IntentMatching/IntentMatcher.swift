@@ -45,14 +45,23 @@ public struct IntentMatcher: Sendable {
 
     let normalizer: TextNormalizer
     let patterns: [Pattern]
+    /// The same, flat, for the hot path.
+    let facts: PatternFacts
     let exact: KeywordAutomaton
     /// Pinyin pattern i stands for exact pattern pinyinPatterns[i].
     let pinyin: KeywordAutomaton
     let pinyinPatterns: [Int32]
+    /// Splits pinyin written in letters into syllables.
+    let latinPinyin: LatinPinyin
+    /// Reads a typing slip in an English word as the keyword word it is a slip of.
+    let spelling: EnglishSpelling
     /// Syllable id to its fuzzy class (zh/z, ch/c, sh/s, -ng/-n fold together).
     let syllableClass: [UInt32]
     let intentIDs: [String]
     let destinations: [String]
+    /// Each intent's destination as a number (intents of one destination share it): compared
+    /// on the hot path instead of the strings.
+    let place: [Int32]
     let ambiguousCandidates: [[Int32]]
     let windows: Set<Int>
     /// What each intent's words are made of: for replies that describe an offer.
@@ -75,8 +84,15 @@ public struct IntentMatcher: Sendable {
         guard compiled.diagnostics.isEmpty else { throw ValidationError(compiled.diagnostics) }
         normalizer = compiled.normalizer
         patterns = compiled.patterns
+        facts = PatternFacts(compiled.patterns)
         intentIDs = intents.intents.map(\.id)
         destinations = intents.intents.map(\.destination)
+        var numbers: [String: Int32] = [:]
+        place = destinations.map { destination in
+            if let known = numbers[destination] { return known }
+            numbers[destination] = Int32(numbers.count)
+            return Int32(numbers.count - 1)
+        }
         ambiguousCandidates = compiled.ambiguousCandidates
         self.windows = windows
         self.tuning = tuning
@@ -101,6 +117,8 @@ public struct IntentMatcher: Sendable {
             owners.append(Int32(id))
         }
         pinyin = KeywordAutomaton(patterns: pinyinTexts, symbolLimit: fuzzy.classCount)
+        latinPinyin = LatinPinyin(syllables: hanzi.syllables)
+        spelling = EnglishSpelling(keywords: compiled.patterns.map(\.text))
         pinyinPatterns = owners
     }
 

@@ -61,6 +61,9 @@ struct IntentVocabulary: Sendable {
 
 extension IntentMatcher {
     /// The first intent that sends visitors to `destination`.
+    /// The index of the intent with this id, for the per-intent arrays of a match.
+    func intentIndex(_ id: String) -> Int? { intentIDs.firstIndex(of: id) }
+
     public func intentID(forDestination destination: String) -> String? {
         destinations.firstIndex(of: destination).map { intentIDs[$0] }
     }

@@ -45,6 +45,31 @@ struct PatternCompiler {
         return text
     }
 
+    static let ge: UInt32 = 0x4E2A  // 个
+    static let le: UInt32 = 0x4E86  // 了
+
+    /// Speech puts a measure word inside a verb and its object: 喂个奶, 办个证, 交个税. Every
+    /// two-character Chinese keyword or ambiguous word also matches so split, as the same
+    /// word (its weight, roles and line), unless staff wrote that form themselves. (Not 了:
+    /// "离婚了房子…" is no 婚房.)
+    private mutating func addMeasureWordVariants() {
+        let count = patterns.count
+        for i in 0..<count {
+            let text = patterns[i].text
+            guard text.count == 2, text.allSatisfy({ $0 >= 0x3400 && $0 <= 0x9FFF }), !text.contains(Self.ge), !text.contains(Self.le),
+                  patterns[i].roles.contains(where: \.isMeaningful) else { continue }
+            for inserted in [Self.ge] {
+                let variant = [text[0], inserted, text[1]]
+                guard index[variant] == nil else { continue }
+                index[variant] = patterns.count
+                var pattern = patterns[i]
+                pattern.text = variant
+                pattern.roles = pattern.roles.filter(\.isMeaningful)
+                patterns.append(pattern)
+            }
+        }
+    }
+
     mutating func compile(_ set: IntentSet, knownDestinations: Set<String>?) {
         var intentOfDestination: [String: Int32] = [:]
         for (i, intent) in set.intents.enumerated() {
@@ -88,6 +113,7 @@ struct PatternCompiler {
                 problem(entry.term.source, "ambiguous term '\(entry.term.text)' is also a keyword of intent '\(first)' (\(line.file):\(line.line))")
             }
         }
+        addMeasureWordVariants()
         for term in set.tables.negation { _ = add(term, role: .negation) }
         for term in set.tables.negationExceptions { _ = add(term, role: .notNegation) }
         for term in set.tables.outOfScope {

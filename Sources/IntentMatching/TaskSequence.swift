@@ -6,7 +6,7 @@ import HallModel
 extension IntentMatcher {
     static let xian: UInt32 = 0x5148  // 先
     /// Where the second task begins after a "先": 再, 然后, 之后, 接着, 完了, 回头; "then" after "first".
-    static let afterFirst = ContextCues.scalars(["然后", "之后", "接着", "完了", "回头", "再", "then", "after that", "afterwards"])
+    static let afterFirst = ContextCues.scalars(["然后", "之后", "接着", "完了", "回头", "再", "第2步", "其次", "then", "after that", "afterwards"])
     /// Without a "先", only words that cannot be anything but a sequence.
     static let sequenceOnly = ContextCues.scalars(["然后再", "然后去", "然后办", "之后再", "之后去", "完了再", "完再去", "办完再", "办完了再",
                                                    "and then", "after that"])
@@ -81,15 +81,15 @@ extension IntentMatcher {
     }
 
     /// Words that put a task first: "先" (not "先生"), "办完", "弄完".
-    static let firstWords = ContextCues.scalars(["先", "办完", "弄完", "first"])
+    static let firstWords = ContextCues.scalars(["先", "办完", "弄完", "第1步", "首先", "头一件", "first"])
     static let sheng: UInt32 = 0x751F  // 生, of 先生 (Mr., husband)
 
     /// "先办护照再去社保", "办完居住证还想去公积金", "等会儿再去医保，先带我去母婴室": the
     /// first task's text and where the next one's is.
     func sequenceSplit(_ text: [UInt32]) -> SequenceSplit? {
-        // Every marker holds one of these characters (先 完 然 之) or English words: most
+        // Every marker holds one of these characters (先 完 然 之 首 步 头) or English words: most
         // questions hold none.
-        let chinese = text.contains { $0 == Self.xian || $0 == 0x5B8C || $0 == 0x7136 || $0 == 0x4E4B }
+        let chinese = text.contains { $0 == Self.xian || $0 == 0x5B8C || $0 == 0x7136 || $0 == 0x4E4B || $0 == 0x9996 || $0 == 0x6B65 || $0 == 0x5934 }  // 首 步 头
         guard chinese || Self.englishMarkers.contains(where: { ContextCues.find($0, in: text) != nil }) else { return nil }
         var firstAt: (start: Int, end: Int)?
         for word in Self.firstWords {
@@ -109,7 +109,9 @@ extension IntentMatcher {
             }
             if let at { return SequenceSplit(firstStart: 0, firstEnd: end + at, secondStart: end + at) }
             // "再去医保，先去母婴室": what follows 先 comes first, what came before it next.
-            if start > 0, text[..<start].contains(Self.zai) || ContextCues.contains(Self.laterWords, in: Array(text[..<start])) {
+            // "办护照之前得先把身份证换了": the task said before 之前 waits for the one after 先.
+            if start > 0, text[..<start].contains(Self.zai) || ContextCues.contains(Self.laterWords, in: Array(text[..<start]))
+                || ContextCues.contains(Self.beforeWords, in: Array(text[..<start])) {
                 return SequenceSplit(firstStart: end, firstEnd: text.count, secondStart: 0, secondEnd: start)
             }
             return nil
@@ -121,6 +123,8 @@ extension IntentMatcher {
     }
 
     static let zai: UInt32 = 0x518D  // 再
+    /// Before a "先": the task said there waits for the one after it ("办护照之前得先…").
+    static let beforeWords = ContextCues.scalars(["之前", "以前", "前头得", "before"])
     static let englishMarkers = ContextCues.scalars(["first", "then", "after"])
     static let wan: [UInt32] = [0x5B8C]  // 完
     /// Before a "先": the task said there comes later ("等会儿要去交燃气费，现在先找母婴室").
@@ -161,12 +165,14 @@ extension IntentMatcher {
         // One task's word may exclude the other's intent ("社保" rules out police-general for
         // "社保卡要带身份证"); joined as two tasks, both stand.
         for hit in s.hits where (hit.status == .counted || hit.status == .excluded) && !hit.viaPinyin {
-            for case let .term(intent, weak) in patterns[Int(hit.pattern)].roles where !weak {
+            guard facts.has(hit.pattern, .term), facts.weight[Int(hit.pattern)] >= tuning.routeThreshold else { continue }
+            for k in facts.roleRange(hit.pattern) {
+                guard case let .term(intent, weak) = facts.roles[k], !weak else { continue }
                 let i = Int(intent)
-                guard !s.negatedIntent[i], patterns[Int(hit.pattern)].weight >= tuning.routeThreshold else { continue }
-                if let f = first, destinations[f.destination] == destinations[i] {
+                guard !s.negatedIntent[i] else { continue }
+                if let f = first, place[f.destination] == place[i] {
                     first = (f.destination, min(f.start, hit.start), max(f.end, hit.end))
-                } else if let g = second, destinations[g.destination] == destinations[i] {
+                } else if let g = second, place[g.destination] == place[i] {
                     second = (g.destination, min(g.start, hit.start), max(g.end, hit.end))
                 } else if first == nil {
                     first = (i, hit.start, hit.end)

@@ -89,8 +89,47 @@ public struct TextNormalizer: Sendable {
             output.append(c)
         }
         if let last = output.last, Self.isBreak(last) { output.removeLast() }
+        Self.dropArticles(&output)
         colloquial?.rewrite(&output)
         ChineseNumerals.rewriteWindowNumbers(&output)
+    }
+
+    /// "pay the tax", "pay a tax" and "pay tax" are one request: the English articles go,
+    /// in keywords and questions alike, with the space after them.
+    static func dropArticles(_ text: inout [UInt32]) {
+        guard text.contains(0x61) || text.contains(0x74) else { return }  // no "a", no "t"
+        var out = 0
+        var i = 0
+        let n = text.count
+        while i < n {
+            let atWordStart = i == 0 || !isLetterOrDigit(text[i - 1])
+            if atWordStart, let length = articleLength(text, i), i + length == n || !isLetterOrDigit(text[i + length]) {
+                var end = i + length
+                // The space after it goes too; an article alone at the end leaves its space behind.
+                if end < n, text[end] == space { end += 1 } else if out > 0, text[out - 1] == space { out -= 1 }
+                i = end
+                continue
+            }
+            text[out] = text[i]
+            out += 1
+            i += 1
+        }
+        text.removeLast(n - out)
+        if let last = text.last, isBreak(last) { text.removeLast() }
+    }
+
+    @inline(__always)
+    static func isLetterOrDigit(_ c: UInt32) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) }
+
+    /// The length of the article ("a", "an", "the") starting at i, if one does.
+    private static func articleLength(_ text: [UInt32], _ i: Int) -> Int? {
+        let n = text.count
+        if text[i] == 0x61 {  // a, an
+            if i + 1 < n, text[i + 1] == 0x6E { return 2 }
+            return 1
+        }
+        if text[i] == 0x74, i + 2 < n, text[i + 1] == 0x68, text[i + 2] == 0x65 { return 3 }  // the
+        return nil
     }
 
     public func normalize(_ text: String) -> [UInt32] {

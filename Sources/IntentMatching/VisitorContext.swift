@@ -74,7 +74,34 @@ public struct VisitorContext: Sendable, Hashable {
             d.rule = .context(.correctedWindow)
             return d
         }
-        guard !byKeyword, ContextCues.contains(ContextCues.followUp, in: s.text) else { return decision }
+        // "不对，我是说交税" after business-setup: the visitor corrects, so not the same place again.
+        if byKeyword, decision.outcome == .clarify, decision.candidates.contains(destination),
+           ContextCues.contains(ContextReplies.correction, in: s.text) {
+            let others = decision.candidates.filter { $0 != destination }
+            var d = decision
+            if others.count == 1 {
+                (d.outcome, d.destination, d.intent, d.candidates, d.confidence) = (.route, others[0], matcher.intentID(forDestination: others[0]), [], 1)
+            } else {
+                d.candidates = others
+            }
+            d.rule = .context(.corrected)
+            return d
+        }
+        // "no, I meant paying my company's taxes" after business-setup: the other place it names.
+        if byKeyword, decision.outcome == .route, decision.destination == destination,
+           ContextCues.contains(ContextReplies.correction, in: s.text),
+           let other = matcher.bestScored(besides: destination, s) {
+            var d = decision
+            (d.destination, d.intent, d.confidence) = (other.destination, other.intent, 1)
+            d.rule = .context(.corrected)
+            return d
+        }
+        let forSomeoneElse = ContextCues.contains(ContextCues.otherPerson, in: s.text) && ContextCues.contains(ContextCues.aboutIt, in: s.text)
+        // "我儿子的也丢了" after 身份证补办: the same matter for someone else, though a weak word
+        // of its own (丢了) would have decided alone.
+        let sameMatterToo = forSomeoneElse && ContextCues.contains(ContextCues.too, in: s.text)
+            && decision.intent.flatMap(matcher.intentIndex).map { s.weakOnly[$0] } == true
+        guard !byKeyword || sameMatterToo, forSomeoneElse || ContextCues.contains(ContextCues.followUp, in: s.text) else { return decision }
         var d = decision
         d.outcome = .route
         d.destination = destination
@@ -120,7 +147,13 @@ public struct VisitorContext: Sendable, Hashable {
         case .fallback:
             break
         }
-        if let n = ContextCues.ordinal(in: s.text, count: offered.count) { return pick(offered[n - 1], .pickedByOrdinal(n)) }
+        if let n = ContextCues.ordinal(in: s.text, count: offered.count) {
+            // "the second one, medical": the name is surer than the visitor's count.
+            if let described = matcher.described(among: offered, s), described != offered[n - 1] {
+                return pick(described, .pickedByDescription)
+            }
+            return pick(offered[n - 1], .pickedByOrdinal(n))
+        }
         let unclear = ContextCues.contains(ContextCues.unclear, in: s.text) || ContextCues.isOnlyFillers(s.text)
         if !repeatsOffer && !unclear {
             // A question about something else is answered as a new question.
@@ -138,5 +171,17 @@ public struct VisitorContext: Sendable, Hashable {
             d.rule = .context(.askedAgain)
         }
         return d
+    }
+}
+
+extension IntentMatcher {
+    /// The best-scoring intent of another destination than `destination` in the last match,
+    /// if it scored enough to route to.
+    func bestScored(besides destination: String, _ s: MatchScratch) -> (destination: String, intent: String)? {
+        var best = -1
+        for i in s.scores.indices where destinations[i] != destination && s.scores[i] >= tuning.routeThreshold {
+            if best < 0 || s.scores[i] > s.scores[best] { best = i }
+        }
+        return best < 0 ? nil : (destinations[best], intentIDs[best])
     }
 }

@@ -16,13 +16,18 @@ enum WindowReference {
 
     /// The window the question asks for. When it names several, a window it turns away
     /// from ("不去5号窗口了，改去15号") gives way to the next one named.
+    /// A window the visitor was at ("刚才在2号窗口排了半天") is what happened, not where they
+    /// are going: when every window named is one, there is none to route to.
     static func find(in text: [UInt32]) -> Int? {
         var from = 0
         var first: Int?
         while let (value, start, end) = next(in: text, from: from) {
-            if first == nil { first = value }
-            if !isTurnedAway(text, before: start) { return value }
+            // A cue reaches back no further than the window named before ("不是15号 是5号窗口").
+            let since = from
             from = end
+            if isBefore(text, start, pastCues, since: since) { continue }
+            if first == nil { first = value }
+            if !isBefore(text, start, awayCues, since: since) { return value }
         }
         return first
     }
@@ -30,12 +35,16 @@ enum WindowReference {
     /// Cues that turn away from the window named right after them, in the same clause.
     static let awayCues: [[UInt32]] = ["不去", "不是", "不要", "不找", "别去", "不用去", "not"].map { $0.unicodeScalars.map(\.value) }
 
-    static func isTurnedAway(_ text: [UInt32], before start: Int) -> Bool {
+    /// Cues that make the window named right after them one the visitor has been at.
+    static let pastCues: [[UInt32]] = ["刚才在", "刚刚在", "刚在", "之前在", "刚才去", "刚从", "刚刚从", "刚才从", "已经去过"]
+        .map { $0.unicodeScalars.map(\.value) }
+
+    /// One of `cues` in the clause (up to a comma) and at most 8 characters before the number.
+    static func isBefore(_ text: [UInt32], _ start: Int, _ cues: [[UInt32]], since: Int = 0) -> Bool {
         var lower = start
-        // The clause (up to a comma) and at most 8 characters before the number.
-        while lower > 0 && start - lower < 8 && text[lower - 1] != TextNormalizer.clauseBreak { lower -= 1 }
+        while lower > since && start - lower < 8 && text[lower - 1] != TextNormalizer.clauseBreak { lower -= 1 }
         let span = Array(text[lower..<start])
-        return awayCues.contains { cue in ContextCues.find(cue, in: span) != nil }
+        return cues.contains { cue in ContextCues.find(cue, in: span) != nil }
     }
 
     /// The first window reference at or after `from`: its number and where its digits are.

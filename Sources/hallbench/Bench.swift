@@ -11,7 +11,8 @@ import Wayfinding
 // `hallbench devices` for halld under 50 simulated devices (DeviceBench.swift), and
 // `hallbench startup` for the time from starting halld to READY=1 (StartupBench.swift), and
 // `hallbench audio` for an answer's prompt to the first sample written by ALSA, and
-// `hallbench live [ROUNDS]` for the live answers alone (LiveBench.swift), and
+// `hallbench live [ROUNDS]` for the live answers alone (LiveBench.swift), `hallbench match
+// [ROUNDS]` for the matcher alone (to profile), and
 // `hallbench validate [--scale N]` for hallctl validate on a hall N times the built-in one
 // (ValidateBench.swift).
 
@@ -55,6 +56,19 @@ struct HallBench {
             }
             let hall = map == nil && intents == nil ? try Hall.builtIn() : try HallFiles.load(map: map, intents: intents)
             try PipelineBench.run(questions: questions, hall: hall, rounds: rounds)
+            return
+        }
+        if CommandLine.arguments.dropFirst().first == "match" {
+            // Only the matcher on the dev questions, for a profiler (callgrind, perf).
+            let questions = ((try? String(contentsOfFile: "../shared/hall/queries-dev.tsv", encoding: .utf8)) ?? "护照在哪办\n厕所在哪\n")
+                .split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.map { String($0.split(separator: "\t")[0]) }
+            let matcher = try Hall.builtIn().matcher
+            var scratch = MatchScratch()
+            var sink = 0
+            for _ in 0..<(Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 1000) {
+                for q in questions { sink &+= matcher.match(q, scratch: &scratch).candidates.count }
+            }
+            print("matched \(questions.count) questions (checksum \(sink))")
             return
         }
         if CommandLine.arguments.dropFirst().first == "live" {
