@@ -113,13 +113,18 @@ extension CRC32 {
         }
 
         private mutating func extend(over bytes: [UInt8], to end: Int) {
-            guard registers.count <= end else { return }
-            var crc = registers[registers.count - 1]
-            CRC32.tables.withUnsafeBufferPointer { t in
-                bytes.withUnsafeBufferPointer { b in
-                    for index in (registers.count - 1)..<end {
-                        crc = t[Int((crc ^ UInt32(b[index])) & 0xFF)] ^ (crc >> 8)
-                        registers.append(crc)
+            let known = registers.count
+            guard known <= end else { return }
+            var crc = registers[known - 1]
+            // Grown once, then filled: an append per byte checks capacity and uniqueness each time.
+            registers.append(contentsOf: repeatElement(0, count: end + 1 - known))
+            registers.withUnsafeMutableBufferPointer { r in
+                CRC32.tables.withUnsafeBufferPointer { t in
+                    bytes.withUnsafeBufferPointer { b in
+                        for index in (known - 1)..<end {
+                            crc = t[Int((crc ^ UInt32(b[index])) & 0xFF)] ^ (crc >> 8)
+                            r[index + 1] = crc
+                        }
                     }
                 }
             }

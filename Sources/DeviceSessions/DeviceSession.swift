@@ -299,9 +299,16 @@ public struct DeviceSession: Sendable {
     /// Sends a message to the authenticated device; acked ones are kept for retransmit.
     public mutating func send(_ message: Message, now: Instant) -> SessionOutput {
         var out = SessionOutput()
+        send(message, now: now, into: &out)
+        return out
+    }
+
+    /// `send`, adding to output already under way (a link sending several replies in a row
+    /// builds one output for them, not one each).
+    public mutating func send(_ message: Message, now: Instant, into out: inout SessionOutput) {
         guard case .authenticated = phase else {
             out.log(.debug, "\(name): dropped \(message.typeName): not authenticated")
-            return out
+            return
         }
         // A newer route on a screen makes the older one pointless: stop retransmitting it,
         // so a busy hall's displays never fill the window and crowd out what matters.
@@ -311,7 +318,6 @@ public struct DeviceSession: Sendable {
         default: break
         }
         emit(message, now, &out)
-        return out
     }
 
     /// Frames a message (`now` nil: no acked message is sent then).
