@@ -7,7 +7,7 @@ import Wayfinding
 /// The device form of an answer: coordinates in centimetres, distance in decimetres, and
 /// what the robot says about walking with the visitor; fitted to one frame.
 enum WireAnswer {
-    static func make(_ answer: HallAnswers.Answer, lead: LeadOffer, asker: DeviceKind) -> DeviceProtocol.Answer {
+    static func make(_ answer: HallAnswers.Answer, queryID: UInt32, lead: LeadOffer, asker: DeviceKind) -> DeviceProtocol.Answer {
         let outcome: Outcome = switch answer.outcome {
         case .route: .route
         case .clarify: .clarify
@@ -19,7 +19,7 @@ enum WireAnswer {
             text += (answer.language == .zh ? "" : " ") + sentence
         }
         return fitted(DeviceProtocol.Answer(
-            queryID: 0, outcome: outcome, destination: answer.destination ?? "", candidates: answer.candidates,
+            queryID: queryID, outcome: outcome, destination: answer.destination ?? "", candidates: answer.candidates,
             text: text, language: answer.language.rawValue, prompt: answer.prompt,
             route: route?.points.map(routePoint) ?? [],
             steps: route?.steps.map(\.text) ?? [],
@@ -37,7 +37,7 @@ enum WireAnswer {
     static func fitted(_ answer: DeviceProtocol.Answer) -> DeviceProtocol.Answer {
         // Sized, not built: the session frames the answer once, after this.
         func fits(_ a: DeviceProtocol.Answer) -> Bool {
-            (try? MessageCodec.validate(.answer(a))) != nil && MessageCodec.payloadSize(.answer(a)) <= FrameLayout.maxPayload
+            (try? MessageCodec.checkedPayloadSize(.answer(a))) != nil
         }
         var a = answer
         if fits(a) { return a }
@@ -72,51 +72,4 @@ enum LeadWording {
         case (.notApplicable, _): nil
         }
     }
-}
-
-/// Device forms of routed answers, by start, destination, intent, language and lead offer:
-/// building and fitting the wire form is a good part of an answer's cost, and devices
-/// stand at a few stations. New with each hall, so a reload never serves old words.
-struct WireAnswerCache: Sendable {
-    struct Key: Hashable, Sendable {
-        var from: String
-        var destination: String
-        var intent: String?
-        var language: Language
-        var lead: LeadOffer
-        var asker: DeviceKind
-        /// Which closures shaped it (the plan's identity; nil: none).
-        var plan: ObjectIdentifier?
-    }
-
-    /// Every station to every destination in both languages and lead offers, with room.
-    let capacity: Int
-    private var entries: [Key: DeviceProtocol.Answer] = [:]
-
-    init(capacity: Int = 16_384) { self.capacity = capacity }
-
-    mutating func wire(for answer: HallAnswers.Answer, from station: String, lead: LeadOffer, asker: DeviceKind,
-                       plan: ClosurePlan?, queryID: UInt32) -> DeviceProtocol.Answer {
-        // Only answers that the moment did not shape (the time, the queue) are the same
-        // until the closures change; those are remembered with the closures' plan.
-        guard answer.outcome == .route, let destination = answer.destination, answer.open,
-              !answer.liveRules.contains(where: \.isMomentary) else {
-            var wire = WireAnswer.make(answer, lead: lead, asker: asker)
-            wire.queryID = queryID
-            return wire
-        }
-        let key = Key(from: station, destination: destination, intent: answer.intent, language: answer.language, lead: lead,
-                      asker: asker, plan: plan.map(ObjectIdentifier.init))
-        var wire: DeviceProtocol.Answer
-        if let known = entries[key] {
-            wire = known
-        } else {
-            wire = WireAnswer.make(answer, lead: lead, asker: asker)
-            if entries.count < capacity { entries[key] = wire }
-        }
-        wire.queryID = queryID
-        return wire
-    }
-
-    var count: Int { entries.count }
 }
