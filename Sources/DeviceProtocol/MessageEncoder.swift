@@ -42,18 +42,7 @@ public enum MessageCodec {
             writer.u8(Tag.Query.confidence, confidence)
             writer.u8(Tag.Query.newVisitor, newVisitor ? 1 : 0)
         case let .answer(answer):
-            writer.u32(Tag.Answer.queryID, answer.queryID)
-            writer.u8(Tag.Answer.outcome, answer.outcome.rawValue)
-            writer.string(Tag.Answer.destination, answer.destination)
-            for candidate in answer.candidates { writer.string(Tag.Answer.candidate, candidate) }
-            writer.string(Tag.Answer.text, answer.text)
-            writer.string(Tag.Answer.language, answer.language)
-            writer.string(Tag.Answer.prompt, answer.prompt)
-            for routePoint in answer.route { point(Tag.Answer.routePoint, routePoint, &writer) }
-            for step in answer.steps { writer.string(Tag.Answer.step, step) }
-            writer.u32(Tag.Answer.decimetres, answer.decimetres)
-            writer.u16(Tag.Answer.seconds, answer.seconds)
-            writer.u8(Tag.Answer.lead, answer.lead.rawValue)
+            write(answer, into: &writer)
         case let .lead(leadID, destination, route):
             writer.u32(Tag.Lead.leadID, leadID)
             writer.string(Tag.Lead.destination, destination)
@@ -81,6 +70,31 @@ public enum MessageCodec {
             writer.u8(Tag.Nak.code, code.rawValue)
             writer.string(Tag.Nak.detail, detail)
         }
+    }
+
+    static func write<Writer: PayloadWriter>(_ answer: Answer, into writer: inout Writer) {
+        writer.u32(Tag.Answer.queryID, answer.queryID)
+        writer.u8(Tag.Answer.outcome, answer.outcome.rawValue)
+        writer.string(Tag.Answer.destination, answer.destination)
+        for candidate in answer.candidates { writer.string(Tag.Answer.candidate, candidate) }
+        writer.string(Tag.Answer.text, answer.text)
+        writer.string(Tag.Answer.language, answer.language)
+        writer.string(Tag.Answer.prompt, answer.prompt)
+        for routePoint in answer.route { point(Tag.Answer.routePoint, routePoint, &writer) }
+        for step in answer.steps { writer.string(Tag.Answer.step, step) }
+        writer.u32(Tag.Answer.decimetres, answer.decimetres)
+        writer.u16(Tag.Answer.seconds, answer.seconds)
+        writer.u8(Tag.Answer.lead, answer.lead.rawValue)
+    }
+
+    /// `checkedPayloadSize` of `.answer(answer)`, without wrapping the answer in a message
+    /// (a copy of all its fields): the conversation fits every answer to a frame.
+    public static func checkedPayloadSize(_ answer: Answer) throws(MessageEncodeError) -> Int {
+        try validate(answer)
+        var counter = TLVCounter()
+        write(answer, into: &counter)
+        guard counter.size <= FrameLayout.maxPayload else { throw .payloadTooLarge(bytes: counter.size) }
+        return counter.size
     }
 
     /// The whole frame for `message`, after checking it against the protocol's limits.
@@ -157,13 +171,7 @@ public enum MessageCodec {
             try check.string(Tag.Query.language, language)
             if confidence > 100 { throw .outOfRange(tag: Tag.Query.confidence) }
         case let .answer(answer):
-            try check.string(Tag.Answer.destination, answer.destination)
-            try check.strings(Tag.Answer.candidate, answer.candidates)
-            try check.string(Tag.Answer.text, answer.text)
-            try check.string(Tag.Answer.language, answer.language)
-            try check.string(Tag.Answer.prompt, answer.prompt)
-            try check.route(Tag.Answer.routePoint, answer.route)
-            try check.strings(Tag.Answer.step, answer.steps)
+            try validate(answer)
         case let .lead(_, destination, route):
             try check.string(Tag.Lead.destination, destination)
             try check.route(Tag.Lead.routePoint, route)
@@ -183,6 +191,17 @@ public enum MessageCodec {
         case let .nak(_, _, detail):
             try check.string(Tag.Nak.detail, detail)
         }
+    }
+
+    static func validate(_ answer: Answer) throws(MessageEncodeError) {
+        let check = LimitCheck()
+        try check.string(Tag.Answer.destination, answer.destination)
+        try check.strings(Tag.Answer.candidate, answer.candidates)
+        try check.string(Tag.Answer.text, answer.text)
+        try check.string(Tag.Answer.language, answer.language)
+        try check.string(Tag.Answer.prompt, answer.prompt)
+        try check.route(Tag.Answer.routePoint, answer.route)
+        try check.strings(Tag.Answer.step, answer.steps)
     }
 
     static func point<Writer: PayloadWriter>(_ tag: UInt8, _ routePoint: RoutePoint, _ writer: inout Writer) {

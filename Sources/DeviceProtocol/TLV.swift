@@ -197,8 +197,12 @@ struct TLVFields {
 
     init(_ bytes: [UInt8], in whole: Range<Int>? = nil, repeatable: TagSet = [], known: TagSet) throws(MessageDecodeError) {
         self.bytes = bytes
+        let range = whole ?? 0..<bytes.count
+        // Room for a small message's fields at once (a field is at least 3 bytes): growing
+        // from empty reallocates at 1, 2, 4 and 8 fields.
+        entries.reserveCapacity(min(16, range.count / 3))
         var counts = InlineArray<64, UInt16>(repeating: 0)
-        try Self.walk(bytes, whole ?? 0..<bytes.count, repeatable: repeatable, known: known, counts: &counts) { tag, value in
+        try Self.walk(bytes, range, repeatable: repeatable, known: known, counts: &counts) { tag, value in
             entries.append((tag, value))
         }
     }

@@ -190,6 +190,8 @@ public struct Conversation: Sendable {
         }
         stats.answered += 1
         stats.byOutcome[answer.outcome.rawValue, default: 0] += 1
+        // The answer, a lead, the speech and the record, at least: grown once, not at 1, 2 and 4.
+        effects.reserveCapacity(effects.count + 5)
 
         var offer = LeadOffer.notApplicable
         var leadID: UInt32?
@@ -213,7 +215,9 @@ public struct Conversation: Sendable {
         }
         if answer.outcome == .route { display(answer, wire, except: device.id, &effects) }
         effects.append(.speak(Speech(prompt: answer.prompt, language: answer.language, sentence: answer.answer), at: device))
-        effects.append(.record(AnsweredQuestion(device: device, question: answer.query, answer: answer, error: nil, hall: hall)))
+        // The record takes the answer itself (its last use), not a copy of its fields.
+        let question = answer.query
+        effects.append(.record(AnsweredQuestion(device: device, question: question, answer: consume answer, error: nil, hall: hall)))
     }
 
     /// The route on every other screen (and robot with a screen) that is online.

@@ -16,7 +16,10 @@ enum WireAnswer {
         let route = answer.route
         var text = answer.answer
         if asker == .robot, let sentence = LeadWording.sentence(lead, answer.language) {
-            text += (answer.language == .zh ? "" : " ") + sentence
+            let separator = answer.language == .zh ? "" : " "
+            text.reserveCapacity(text.utf8.count + separator.utf8.count + sentence.utf8.count)
+            text += separator
+            text += sentence
         }
         return fitted(DeviceProtocol.Answer(
             queryID: queryID, outcome: outcome, destination: answer.destination ?? "", candidates: answer.candidates,
@@ -34,18 +37,19 @@ enum WireAnswer {
 
     /// An answer within the protocol's frame limit: a long English answer first loses its
     /// separate steps (the text says them too), then route points between turns, then text.
-    static func fitted(_ answer: DeviceProtocol.Answer) -> DeviceProtocol.Answer {
+    static func fitted(_ answer: consuming DeviceProtocol.Answer) -> DeviceProtocol.Answer {
         // Sized, not built: the session frames the answer once, after this.
         func fits(_ a: DeviceProtocol.Answer) -> Bool {
-            (try? MessageCodec.checkedPayloadSize(.answer(a))) != nil
+            (try? MessageCodec.checkedPayloadSize(a)) != nil
         }
-        var a = answer
+        var a = consume answer
         if fits(a) { return a }
         a.steps = []
         if fits(a) { return a }
         if a.route.count > 2 {
             // Keep the ends and every point where the heading changes.
             var kept = [a.route[0]]
+            kept.reserveCapacity(a.route.count)
             for i in 1..<(a.route.count - 1) {
                 let p = a.route[i - 1], q = a.route[i], r = a.route[i + 1]
                 let cross = Int64(q.xCentimetres - p.xCentimetres) * Int64(r.yCentimetres - q.yCentimetres)
@@ -55,7 +59,22 @@ enum WireAnswer {
             kept.append(a.route[a.route.count - 1])
             a.route = kept
         }
-        while !fits(a) && a.text.count > 40 { a.text = String(a.text.prefix(a.text.count * 3 / 4)) + "…" }
+        // Only the text changes from here on: the rest is sized once (nil: the rest is refused
+        // anyway, and the text is cut as far as it goes, as before), then each cut by its bytes.
+        var text = a.text
+        a.text = ""
+        let rest = try? MessageCodec.checkedPayloadSize(a)
+        func textFits(_ text: String) -> Bool {
+            guard let rest else { return false }
+            let bytes = text.utf8.count
+            return bytes <= ProtocolLimits.maxStringBytes && rest + bytes <= FrameLayout.maxPayload
+        }
+        var characters = text.count
+        while !textFits(text) && characters > 40 {
+            text = String(text.prefix(characters * 3 / 4)) + "…"
+            characters = text.count
+        }
+        a.text = text
         return a
     }
 }
