@@ -68,7 +68,7 @@ public final class LinkSession {
             rest = rest.dropFirst(chunk.count)
             decoder.append(UnsafeRawBufferPointer(rebasing: chunk))
             drain()
-            if session.authenticatedDevice == nil, !session.isClosed, decoder.counters.resyncBytes > Self.unauthenticatedNoiseLimit {
+            if !session.isAuthenticated, !session.isClosed, decoder.counters.resyncBytes > Self.unauthenticatedNoiseLimit {
                 apply(session.close(.noise(bytes: decoder.counters.resyncBytes)))
             }
         }
