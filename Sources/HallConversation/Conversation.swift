@@ -197,9 +197,10 @@ public struct Conversation: Sendable {
         var leadID: UInt32?
         // Only where the destination serves now: a robot does not walk a visitor to a
         // window that is closed (the answer says when it opens).
-        if answer.lead, let route = answer.route, device.kind == .robot, robots[device.id] != nil {
+        if answer.lead, let route = answer.route, device.kind == .robot,
+           let offered = robots[device.id]?.offer(leadID: nextLeadID, destination: route.to, now: now) {
             let id = nextLeadID
-            offer = robots[device.id]!.offer(leadID: id, destination: route.to, now: now)
+            offer = offered
             if offer == .willLead {
                 leadID = id
                 nextLeadID = nextLeadID == .max ? 1 : nextLeadID + 1

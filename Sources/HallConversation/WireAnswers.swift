@@ -69,10 +69,11 @@ enum WireAnswer {
             let bytes = text.utf8.count
             return bytes <= ProtocolLimits.maxStringBytes && rest + bytes <= FrameLayout.maxPayload
         }
-        var characters = text.count
-        while !textFits(text) && characters > 40 {
+        // Characters are counted (a walk over the text) only when it has to be cut.
+        while !textFits(text) {
+            let characters = text.count
+            guard characters > 40 else { break }
             text = String(text.prefix(characters * 3 / 4)) + "…"
-            characters = text.count
         }
         a.text = text
         return a
