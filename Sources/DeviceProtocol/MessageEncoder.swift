@@ -87,6 +87,14 @@ public enum MessageCodec {
         writer.u8(Tag.Answer.lead, answer.lead.rawValue)
     }
 
+    /// The bytes a string field holding `value` takes in a payload (tag, length, value), or
+    /// nil when a receiver would refuse the string: an answer's steps are sized this way
+    /// before they are built, since they are the first thing a long answer loses.
+    public static func checkedFieldSize(_ value: String) -> Int? {
+        let bytes = value.utf8.count
+        return bytes <= ProtocolLimits.maxStringBytes ? 3 + bytes : nil
+    }
+
     /// `checkedPayloadSize` of `.answer(answer)`, without wrapping the answer in a message
     /// (a copy of all its fields): the conversation fits every answer to a frame.
     public static func checkedPayloadSize(_ answer: Answer) throws(MessageEncodeError) -> Int {

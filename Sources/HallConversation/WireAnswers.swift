@@ -25,9 +25,9 @@ enum WireAnswer {
             queryID: queryID, outcome: outcome, destination: answer.destination ?? "", candidates: answer.candidates,
             text: text, language: answer.language.rawValue, prompt: answer.prompt,
             route: route?.points.map(routePoint) ?? [],
-            steps: route?.steps.map(\.text) ?? [],
+            steps: [],
             decimetres: UInt32(((route?.metres ?? 0) * 10).rounded()),
-            seconds: UInt16(clamping: route?.seconds ?? 0), lead: lead))
+            seconds: UInt16(clamping: route?.seconds ?? 0), lead: lead), steps: route?.steps ?? [])
     }
 
     static func routePoint(_ point: HallAnswers.Answer.Route.Point) -> RoutePoint {
@@ -35,21 +35,35 @@ enum WireAnswer {
                    level: point.level)
     }
 
+    /// What the steps add to the payload, or nil when a receiver would refuse them.
+    private static func checkedSize(of steps: [Directions.Step]) -> Int? {
+        guard steps.count <= ProtocolLimits.maxListItems else { return nil }
+        var total = 0
+        for step in steps {
+            guard let size = MessageCodec.checkedFieldSize(step.text) else { return nil }
+            total += size
+        }
+        return total
+    }
+
     /// An answer within the protocol's frame limit: a long English answer first loses its
     /// separate steps (the text says them too), then route points between turns, then text.
-    static func fitted(_ answer: consuming DeviceProtocol.Answer) -> DeviceProtocol.Answer {
+    static func fitted(_ answer: consuming DeviceProtocol.Answer, steps: [Directions.Step]) -> DeviceProtocol.Answer {
         // Sized, not built: the session frames the answer once, after this.
-        func fits(_ a: DeviceProtocol.Answer) -> Bool {
-            (try? MessageCodec.checkedPayloadSize(a)) != nil
-        }
         var a = consume answer
-        if fits(a) { return a }
-        a.steps = []
-        if fits(a) { return a }
+        // The steps are sized on top of the rest before they are built: they are the first
+        // to go, and often do. (The rest refused: so is it with them.)
+        if let rest = try? MessageCodec.checkedPayloadSize(a) {
+            if !steps.isEmpty, let stepBytes = checkedSize(of: steps), rest + stepBytes <= FrameLayout.maxPayload {
+                a.steps = steps.map { $0.text }
+            }
+            return a
+        }
         if a.route.count > 2 {
             // Keep the ends and every point where the heading changes.
-            var kept = [a.route[0]]
+            var kept: [RoutePoint] = []
             kept.reserveCapacity(a.route.count)
+            kept.append(a.route[0])
             for i in 1..<(a.route.count - 1) {
                 let p = a.route[i - 1], q = a.route[i], r = a.route[i + 1]
                 let cross = Int64(q.xCentimetres - p.xCentimetres) * Int64(r.yCentimetres - q.yCentimetres)
