@@ -209,12 +209,14 @@ public struct Conversation: Sendable {
         // Built afresh each time (cheap: the hall's answer memo already holds the route and
         // its words), so the hall keeps one cache of answers, not a second of wire forms.
         let wire = WireAnswer.make(answer, queryID: queryID, lead: offer, asker: device.kind)
-        // A screen shows an open destination's route; a closed one's answer says why.
-        effects.append(.reply(.answer(wire)))
+        let destination = wire.destination, route = wire.route
+        // The answer itself goes into its message (a copy would retain all its fields).
+        effects.append(.reply(.answer(consume wire)))
         if let leadID {
-            effects.append(.reply(.lead(leadID: leadID, destination: wire.destination, route: wire.route)))
+            effects.append(.reply(.lead(leadID: leadID, destination: destination, route: route)))
         }
-        if answer.outcome == .route { display(answer, wire, except: device.id, &effects) }
+        // A screen shows an open destination's route; a closed one's answer says why.
+        if answer.outcome == .route { display(answer, destination: destination, route: route, except: device.id, &effects) }
         effects.append(.speak(Speech(prompt: answer.prompt, language: answer.language, sentence: answer.answer), at: device))
         // The record takes the answer itself (its last use), not a copy of its fields.
         let question = answer.query
@@ -222,15 +224,15 @@ public struct Conversation: Sendable {
     }
 
     /// The route on every other screen (and robot with a screen) that is online.
-    private mutating func display(_ answer: HallAnswers.Answer, _ wire: DeviceProtocol.Answer, except asker: String,
+    private mutating func display(_ answer: HallAnswers.Answer, destination: String, route: [RoutePoint], except asker: String,
                                   _ effects: inout [ConversationEffect]) {
         let targets = devices.values.filter { $0.showsRoutes && $0.device.id != asker }
         guard !targets.isEmpty else { return }
         let id = nextDisplayID
         nextDisplayID = nextDisplayID == .max ? 1 : nextDisplayID + 1
         let title = hall.map.place(answer.destination ?? "")?.name[answer.language] ?? ""
-        let message = Message.display(displayID: id, destination: wire.destination, title: title, text: answer.answer,
-                                      route: wire.route, ttlSeconds: settings.displaySeconds)
+        let message = Message.display(displayID: id, destination: destination, title: title, text: answer.answer,
+                                      route: route, ttlSeconds: settings.displaySeconds)
         for target in targets.sorted(by: { $0.device.id < $1.device.id }) { effects.append(.deliver(message, to: target.device.id)) }
     }
 
