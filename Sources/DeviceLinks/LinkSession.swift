@@ -68,7 +68,7 @@ public final class LinkSession {
             rest = rest.dropFirst(chunk.count)
             decoder.append(UnsafeRawBufferPointer(rebasing: chunk))
             drain()
-            if session.authenticatedDevice == nil, !session.isClosed, decoder.counters.resyncBytes > Self.unauthenticatedNoiseLimit {
+            if !session.isAuthenticated, !session.isClosed, decoder.counters.resyncBytes > Self.unauthenticatedNoiseLimit {
                 apply(session.close(.noise(bytes: decoder.counters.resyncBytes)))
             }
         }
@@ -186,19 +186,19 @@ public final class LinkSession {
         // nothing it or another device asks next misses it.
         let accepted = output.events.contains { if case .authenticated = $0 { true } else { false } }
         var replies = SessionOutput()
-        if accepted { for event in output.events { replies.append(handle(event, now: now)) } }
+        if accepted { for event in output.events { handle(event, now: now, into: &replies) } }
         if !output.writes.isEmpty { transport.write(output.writes) }
         if let request = output.admission {
             apply(session.admit(hub.admit(request, now: now), now: now))
         }
-        if !accepted { for event in output.events { replies.append(handle(event, now: now)) } }
-        if !replies.writes.isEmpty || !replies.events.isEmpty || !replies.logs.isEmpty {
-            // Undelivered messages and log lines from sending the replies go round once more.
-            var followUp = replies
-            followUp.writes = []
-            for line in followUp.logs { log(line.level, line.message) }
-            if !replies.writes.isEmpty { transport.write(replies.writes) }
-            for event in followUp.events { _ = handle(event, now: now) }
+        if !accepted { for event in output.events { handle(event, now: now, into: &replies) } }
+        // Undelivered messages and log lines from sending the replies go round once more
+        // (what the hall says to those is not sent).
+        for line in replies.logs { log(line.level, line.message) }
+        if !replies.writes.isEmpty { transport.write(replies.writes) }
+        for event in replies.events {
+            var unsent = SessionOutput()
+            handle(event, now: now, into: &unsent)
         }
         if let reason = output.close {
             if reason.isRefusal {
@@ -212,28 +212,26 @@ public final class LinkSession {
         }
     }
 
-    /// One event to the hall; the hall's replies are sent and their output returned.
-    private func handle(_ event: SessionEvent, now: Instant) -> SessionOutput {
-        var out = SessionOutput()
+    /// One event to the hall; the hall's replies are sent, their output added to `out`.
+    private func handle(_ event: SessionEvent, now: Instant, into out: inout SessionOutput) {
         switch event {
         case let .authenticated(credentials, firmware, capabilities):
             let linked = LinkedDevice(id: credentials.id, kind: credentials.kind, station: credentials.station, capabilities: capabilities)
             registered = (credentials, linked)
             reportedCounters = session.counters
             if let link { hub.linkUp(link, device: credentials, firmware: firmware, now: now) }
-            for reply in handler.handle(event, from: linked, now: now) { out.append(session.send(reply, now: now)) }
+            for reply in handler.handle(event, from: linked, now: now) { session.send(reply, now: now, into: &out) }
         case .ended:
-            guard let device = registered else { return out }
+            guard let device = registered else { return }
             registered = nil
             // A link that was replaced by a newer one of the same device goes quietly.
             if let link, hub.linkDown(link, device: device.credentials, counters: session.counters) {
                 _ = handler.handle(event, from: device.linked, now: now)
             }
         default:
-            guard let device = registered else { return out }
-            for reply in handler.handle(event, from: device.linked, now: now) { out.append(session.send(reply, now: now)) }
+            guard let device = registered else { return }
+            for reply in handler.handle(event, from: device.linked, now: now) { session.send(reply, now: now, into: &out) }
         }
-        return out
     }
 
     private func log(_ level: SessionLog.Level, _ message: String) {
@@ -259,14 +257,26 @@ public enum JSONFraming {
 /// The binary form of outgoing frames, for stream transports.
 public enum BinaryFraming {
     /// The frames' bytes back to back; a frame that cannot be encoded (it was validated
-    /// when it got its sequence, so this does not happen) is left out.
+    /// when it got its sequence, so this does not happen) is left out. Sized first, then
+    /// each frame built in place: one buffer for the whole write.
     public static func bytes(_ frames: [OutgoingFrame]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        for frame in frames {
-            if let encoded = try? frame.binary() {
-                if bytes.isEmpty { bytes = encoded } else { bytes += encoded }
+        if frames.count == 1 { return (try? frames[0].binary()) ?? [] }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: frames.count) { sizes in
+            var total = 0
+            for (index, frame) in frames.enumerated() {
+                let size = (try? frame.checkedSize()) ?? -1
+                sizes[index] = size
+                if size >= 0 { total += FrameLayout.headerSize + size + FrameLayout.trailerSize }
+            }
+            return [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
+                var offset = 0
+                for (index, frame) in frames.enumerated() where sizes[index] >= 0 {
+                    MessageCodec.writeFrame(validated: frame.message, payloadSize: sizes[index], sequence: frame.sequence,
+                                            flags: frame.flags, into: buffer.baseAddress! + offset)
+                    offset += FrameLayout.headerSize + sizes[index] + FrameLayout.trailerSize
+                }
+                count = offset
             }
         }
-        return bytes
     }
 }

@@ -1,18 +1,20 @@
 /// CRC-32 as in IEEE 802.3 and zlib's `crc32`: reflected polynomial 0xEDB88320, initial value
 /// and final XOR 0xFFFFFFFF. Check value: crc32("123456789") = 0xCBF43926.
 public enum CRC32 {
-    /// Slicing-by-8 tables (Intel's method, as zlib uses): table k maps a byte to its CRC
-    /// contribution k bytes further on, so eight bytes cost eight lookups and no shifts
-    /// between them. Every frame in and out is checksummed: this is on the answer path.
+    /// Slicing-by-16 tables (Intel's method): table k maps a byte to its CRC contribution k
+    /// bytes further on, so sixteen bytes cost sixteen independent lookups and no shifts
+    /// between them. Every frame in and out is checksummed: this is on the answer path
+    /// (an answer's frame is about a kilobyte).
+    static let slices = 16
     static let tables: [UInt32] = {
-        var tables = [UInt32](repeating: 0, count: 8 * 256)
+        var tables = [UInt32](repeating: 0, count: slices * 256)
         for index in 0..<256 {
             var value = UInt32(index)
             for _ in 0..<8 { value = value & 1 == 1 ? (value >> 1) ^ 0xEDB8_8320 : value >> 1 }
             tables[index] = value
         }
         for index in 0..<256 {
-            for slice in 1..<8 {
+            for slice in 1..<slices {
                 let previous = tables[(slice - 1) * 256 + index]
                 tables[slice * 256 + index] = (previous >> 8) ^ tables[Int(previous & 0xFF)]
             }
@@ -40,7 +42,21 @@ public enum CRC32 {
         tables.withUnsafeBufferPointer { t in
             var index = 0
             let count = buffer.count
-            while count - index >= 8 {
+            while count - index >= 16 {
+                let low = crc ^ (UInt32(buffer[index]) | UInt32(buffer[index + 1]) << 8
+                    | UInt32(buffer[index + 2]) << 16 | UInt32(buffer[index + 3]) << 24)
+                let first = t[15 * 256 + Int(low & 0xFF)] ^ t[14 * 256 + Int((low >> 8) & 0xFF)]
+                    ^ t[13 * 256 + Int((low >> 16) & 0xFF)] ^ t[12 * 256 + Int(low >> 24)]
+                let second = t[11 * 256 + Int(buffer[index + 4])] ^ t[10 * 256 + Int(buffer[index + 5])]
+                    ^ t[9 * 256 + Int(buffer[index + 6])] ^ t[8 * 256 + Int(buffer[index + 7])]
+                let third = t[7 * 256 + Int(buffer[index + 8])] ^ t[6 * 256 + Int(buffer[index + 9])]
+                    ^ t[5 * 256 + Int(buffer[index + 10])] ^ t[4 * 256 + Int(buffer[index + 11])]
+                let fourth = t[3 * 256 + Int(buffer[index + 12])] ^ t[2 * 256 + Int(buffer[index + 13])]
+                    ^ t[1 * 256 + Int(buffer[index + 14])] ^ t[Int(buffer[index + 15])]
+                crc = first ^ second ^ third ^ fourth
+                index += 16
+            }
+            if count - index >= 8 {
                 let low = crc ^ (UInt32(buffer[index]) | UInt32(buffer[index + 1]) << 8
                     | UInt32(buffer[index + 2]) << 16 | UInt32(buffer[index + 3]) << 24)
                 crc = t[7 * 256 + Int(low & 0xFF)] ^ t[6 * 256 + Int((low >> 8) & 0xFF)]
@@ -113,13 +129,34 @@ extension CRC32 {
         }
 
         private mutating func extend(over bytes: [UInt8], to end: Int) {
-            guard registers.count <= end else { return }
-            var crc = registers[registers.count - 1]
-            CRC32.tables.withUnsafeBufferPointer { t in
-                bytes.withUnsafeBufferPointer { b in
-                    for index in (registers.count - 1)..<end {
-                        crc = t[Int((crc ^ UInt32(b[index])) & 0xFF)] ^ (crc >> 8)
-                        registers.append(crc)
+            let known = registers.count
+            guard known <= end else { return }
+            var crc = registers[known - 1]
+            // Grown once, then filled: an append per byte checks capacity and uniqueness each time.
+            registers.append(contentsOf: repeatElement(0, count: end + 1 - known))
+            registers.withUnsafeMutableBufferPointer { r in
+                CRC32.tables.withUnsafeBufferPointer { t in
+                    bytes.withUnsafeBufferPointer { b in
+                        var index = known - 1
+                        // Four registers at a time, each from the register before the four
+                        // (table k carries a byte k bytes on): independent look-ups instead of
+                        // a chain of four, the same values as one byte at a time.
+                        while end - index >= 4 {
+                            let x = crc ^ (UInt32(b[index]) | UInt32(b[index + 1]) << 8
+                                | UInt32(b[index + 2]) << 16 | UInt32(b[index + 3]) << 24)
+                            let x0 = Int(x & 0xFF), x1 = Int((x >> 8) & 0xFF), x2 = Int((x >> 16) & 0xFF), x3 = Int(x >> 24)
+                            r[index + 1] = t[x0] ^ (crc >> 8)
+                            r[index + 2] = t[256 + x0] ^ t[x1] ^ (crc >> 16)
+                            r[index + 3] = t[512 + x0] ^ t[256 + x1] ^ t[x2] ^ (crc >> 24)
+                            crc = t[768 + x0] ^ t[512 + x1] ^ t[256 + x2] ^ t[x3]
+                            r[index + 4] = crc
+                            index += 4
+                        }
+                        while index < end {
+                            crc = t[Int((crc ^ UInt32(b[index])) & 0xFF)] ^ (crc >> 8)
+                            r[index + 1] = crc
+                            index += 1
+                        }
                     }
                 }
             }

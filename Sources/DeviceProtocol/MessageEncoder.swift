@@ -9,12 +9,12 @@ public enum MessageCodec {
 
     /// The payload size of `message`, without building it.
     public static func payloadSize(_ message: Message) -> Int {
-        var counter = TLVWriter.counting()
+        var counter = TLVCounter()
         write(message, into: &counter)
         return counter.size
     }
 
-    static func write(_ message: Message, into writer: inout TLVWriter) {
+    static func write<Writer: PayloadWriter>(_ message: Message, into writer: inout Writer) {
         switch message {
         case let .hello(deviceID, kind, firmware, capabilities, clientNonce):
             writer.string(Tag.Hello.deviceID, deviceID)
@@ -42,18 +42,7 @@ public enum MessageCodec {
             writer.u8(Tag.Query.confidence, confidence)
             writer.u8(Tag.Query.newVisitor, newVisitor ? 1 : 0)
         case let .answer(answer):
-            writer.u32(Tag.Answer.queryID, answer.queryID)
-            writer.u8(Tag.Answer.outcome, answer.outcome.rawValue)
-            writer.string(Tag.Answer.destination, answer.destination)
-            for candidate in answer.candidates { writer.string(Tag.Answer.candidate, candidate) }
-            writer.string(Tag.Answer.text, answer.text)
-            writer.string(Tag.Answer.language, answer.language)
-            writer.string(Tag.Answer.prompt, answer.prompt)
-            for routePoint in answer.route { point(Tag.Answer.routePoint, routePoint, &writer) }
-            for step in answer.steps { writer.string(Tag.Answer.step, step) }
-            writer.u32(Tag.Answer.decimetres, answer.decimetres)
-            writer.u16(Tag.Answer.seconds, answer.seconds)
-            writer.u8(Tag.Answer.lead, answer.lead.rawValue)
+            write(answer, into: &writer)
         case let .lead(leadID, destination, route):
             writer.u32(Tag.Lead.leadID, leadID)
             writer.string(Tag.Lead.destination, destination)
@@ -83,27 +72,88 @@ public enum MessageCodec {
         }
     }
 
+    static func write<Writer: PayloadWriter>(_ answer: Answer, into writer: inout Writer) {
+        writer.u32(Tag.Answer.queryID, answer.queryID)
+        writer.u8(Tag.Answer.outcome, answer.outcome.rawValue)
+        writer.string(Tag.Answer.destination, answer.destination)
+        for candidate in answer.candidates { writer.string(Tag.Answer.candidate, candidate) }
+        writer.string(Tag.Answer.text, answer.text)
+        writer.string(Tag.Answer.language, answer.language)
+        writer.string(Tag.Answer.prompt, answer.prompt)
+        for routePoint in answer.route { point(Tag.Answer.routePoint, routePoint, &writer) }
+        for step in answer.steps { writer.string(Tag.Answer.step, step) }
+        writer.u32(Tag.Answer.decimetres, answer.decimetres)
+        writer.u16(Tag.Answer.seconds, answer.seconds)
+        writer.u8(Tag.Answer.lead, answer.lead.rawValue)
+    }
+
+    /// The bytes a string field holding `value` takes in a payload (tag, length, value), or
+    /// nil when a receiver would refuse the string: an answer's steps are sized this way
+    /// before they are built, since they are the first thing a long answer loses.
+    public static func checkedFieldSize(_ value: String) -> Int? {
+        let bytes = value.utf8.count
+        return bytes <= ProtocolLimits.maxStringBytes ? 3 + bytes : nil
+    }
+
+    /// `checkedPayloadSize` of `.answer(answer)`, without wrapping the answer in a message
+    /// (a copy of all its fields): the conversation fits every answer to a frame.
+    public static func checkedPayloadSize(_ answer: Answer) throws(MessageEncodeError) -> Int {
+        try validate(answer)
+        var counter = TLVCounter()
+        write(answer, into: &counter)
+        guard counter.size <= FrameLayout.maxPayload else { throw .payloadTooLarge(bytes: counter.size) }
+        return counter.size
+    }
+
     /// The whole frame for `message`, after checking it against the protocol's limits.
     /// Ack and nak frames use sequence 0 by convention (PROTOCOL.md §6.3).
     public static func frame(_ message: Message, sequence: UInt16, flags: FrameFlags = []) throws(MessageEncodeError) -> [UInt8] {
-        try validate(message)
         // Sized first, then built in place behind the header: one buffer, no copies.
+        frame(validated: message, payloadSize: try checkedPayloadSize(message), sequence: sequence, flags: flags)
+    }
+
+    /// The payload size of `message` after checking it against the protocol's limits
+    /// (`validate`, and the frame's payload limit).
+    public static func checkedPayloadSize(_ message: Message) throws(MessageEncodeError) -> Int {
+        try validate(message)
         let size = payloadSize(message)
         guard size <= FrameLayout.maxPayload else { throw .payloadTooLarge(bytes: size) }
-        return frame(validated: message, payloadSize: size, sequence: sequence, flags: flags)
+        return size
     }
 
     /// The frame of a message already checked by `validate` whose payload size is known
     /// (a session checks each message once, when it gives it a sequence).
     public static func frame(validated message: Message, payloadSize size: Int, sequence: UInt16, flags: FrameFlags) -> [UInt8] {
+        let frameSize = FrameLayout.headerSize + size + FrameLayout.trailerSize
+        return [UInt8](unsafeUninitializedCapacity: frameSize) { buffer, count in
+            writeFrame(validated: message, payloadSize: size, sequence: sequence, flags: flags, into: buffer.baseAddress!)
+            count = frameSize
+        }
+    }
+
+    /// Builds the frame in place at `destination`, which has room for its
+    /// `FrameLayout.headerSize + size + FrameLayout.trailerSize` bytes: several frames for
+    /// one write go into one buffer, each byte written once.
+    public static func writeFrame(validated message: Message, payloadSize size: Int, sequence: UInt16, flags: FrameFlags,
+                                  into destination: UnsafeMutablePointer<UInt8>) {
         precondition(size <= FrameLayout.maxPayload, "a frame's payload is at most \(FrameLayout.maxPayload) bytes")
-        let header: [UInt8] = [FrameLayout.syncFirst, FrameLayout.syncSecond, FrameLayout.version, flags.rawValue,
-                               message.type.rawValue, UInt8(truncatingIfNeeded: sequence), UInt8(truncatingIfNeeded: sequence >> 8),
-                               UInt8(truncatingIfNeeded: size), UInt8(truncatingIfNeeded: size >> 8)]
-        var writer = TLVWriter(prefix: header, capacity: FrameLayout.headerSize + size + FrameLayout.trailerSize)
+        destination[0] = FrameLayout.syncFirst
+        destination[1] = FrameLayout.syncSecond
+        destination[2] = FrameLayout.version
+        destination[3] = flags.rawValue
+        destination[4] = message.type.rawValue
+        destination[5] = UInt8(truncatingIfNeeded: sequence)
+        destination[6] = UInt8(truncatingIfNeeded: sequence >> 8)
+        destination[7] = UInt8(truncatingIfNeeded: size)
+        destination[8] = UInt8(truncatingIfNeeded: size >> 8)
+        var writer = TLVBufferWriter(destination + FrameLayout.headerSize, capacity: size)
         write(message, into: &writer)
-        writer.appendLittleEndian(CRC32.checksum(writer.bytes, in: FrameLayout.versionOffset..<writer.bytes.count))
-        return writer.bytes
+        precondition(writer.size == size, "a payload of \(writer.size) bytes was sized as \(size)")
+        let covered = UnsafeBufferPointer(start: destination + FrameLayout.versionOffset,
+                                          count: FrameLayout.headerSize - FrameLayout.versionOffset + size)
+        let crc = CRC32.update(0xFFFF_FFFF, covered) ^ 0xFFFF_FFFF
+        let trailer = destination + FrameLayout.headerSize + size
+        for index in 0..<FrameLayout.trailerSize { trailer[index] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(index))) }
     }
 
     /// Checks what a receiver would refuse: strings, lists, nonce sizes and value ranges.
@@ -129,13 +179,7 @@ public enum MessageCodec {
             try check.string(Tag.Query.language, language)
             if confidence > 100 { throw .outOfRange(tag: Tag.Query.confidence) }
         case let .answer(answer):
-            try check.string(Tag.Answer.destination, answer.destination)
-            try check.strings(Tag.Answer.candidate, answer.candidates)
-            try check.string(Tag.Answer.text, answer.text)
-            try check.string(Tag.Answer.language, answer.language)
-            try check.string(Tag.Answer.prompt, answer.prompt)
-            try check.route(Tag.Answer.routePoint, answer.route)
-            try check.strings(Tag.Answer.step, answer.steps)
+            try validate(answer)
         case let .lead(_, destination, route):
             try check.string(Tag.Lead.destination, destination)
             try check.route(Tag.Lead.routePoint, route)
@@ -157,11 +201,23 @@ public enum MessageCodec {
         }
     }
 
-    static func point(_ tag: UInt8, _ routePoint: RoutePoint, _ writer: inout TLVWriter) {
+    static func validate(_ answer: Answer) throws(MessageEncodeError) {
+        let check = LimitCheck()
+        try check.string(Tag.Answer.destination, answer.destination)
+        try check.strings(Tag.Answer.candidate, answer.candidates)
+        try check.string(Tag.Answer.text, answer.text)
+        try check.string(Tag.Answer.language, answer.language)
+        try check.string(Tag.Answer.prompt, answer.prompt)
+        try check.route(Tag.Answer.routePoint, answer.route)
+        try check.strings(Tag.Answer.step, answer.steps)
+    }
+
+    static func point<Writer: PayloadWriter>(_ tag: UInt8, _ routePoint: RoutePoint, _ writer: inout Writer) {
         point(tag, routePoint.node, routePoint.xCentimetres, routePoint.yCentimetres, routePoint.level, &writer)
     }
 
-    static func point(_ tag: UInt8, _ node: String, _ x: Int32, _ y: Int32, _ level: String, _ writer: inout TLVWriter) {
+    static func point<Writer: PayloadWriter>(_ tag: UInt8, _ node: String, _ x: Int32, _ y: Int32, _ level: String,
+                                             _ writer: inout Writer) {
         writer.nested(tag) { point in
             point.string(Tag.Point.node, node)
             point.i32(Tag.Point.x, x)

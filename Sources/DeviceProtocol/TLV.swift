@@ -4,33 +4,32 @@ import Glibc
 
 /// Payload fields (PROTOCOL.md §4): tag u8, length u16 little-endian, value.
 
-/// Builds a payload field by field, straight into one buffer (nested fields too: their
-/// length is patched in after them). A counting writer only adds up the size, so a message
-/// can be sized before it is built.
-struct TLVWriter {
+/// Where `MessageCodec.write` puts a payload's fields: a growing array, a counter (to size a
+/// message before it is built), or memory sized beforehand (a frame being built in place).
+protocol PayloadWriter {
+    /// Bytes written (or counted) so far.
+    var size: Int { get }
+    mutating func u8(_ tag: UInt8, _ value: UInt8)
+    mutating func u16(_ tag: UInt8, _ value: UInt16)
+    mutating func u32(_ tag: UInt8, _ value: UInt32)
+    mutating func i32(_ tag: UInt8, _ value: Int32)
+    mutating func string(_ tag: UInt8, _ value: String)
+    mutating func field(_ tag: UInt8, _ value: [UInt8])
+    /// A field whose value is itself fields.
+    mutating func nested(_ tag: UInt8, _ body: (inout Self) -> Void)
+}
+
+/// Builds a payload field by field, straight into one growing buffer (nested fields too:
+/// their length is patched in after them).
+struct TLVWriter: PayloadWriter {
     private(set) var bytes: [UInt8] = []
-    /// Bytes written (or counted) so far, prefix included.
-    private(set) var size = 0
-    private let countOnly: Bool
+    var size: Int { bytes.count }
 
-    init() { countOnly = false }
-
-    /// A writer that only counts.
-    static func counting() -> TLVWriter { TLVWriter(countOnly: true) }
-
-    private init(countOnly: Bool) { self.countOnly = countOnly }
-
-    /// A writer whose buffer starts with `prefix` (a frame header) and has room for `capacity`.
-    init(prefix: [UInt8], capacity: Int) {
-        countOnly = false
-        bytes.reserveCapacity(capacity)
-        bytes.append(contentsOf: prefix)
-        size = prefix.count
-    }
+    init() {}
 
     mutating func u8(_ tag: UInt8, _ value: UInt8) {
         header(tag, 1)
-        if !countOnly { bytes.append(value) }
+        bytes.append(value)
     }
 
     mutating func u16(_ tag: UInt8, _ value: UInt16) { integer(tag, value) }
@@ -42,44 +41,27 @@ struct TLVWriter {
     mutating func string(_ tag: UInt8, _ value: String) {
         let utf8 = value.utf8
         header(tag, utf8.count)
-        if !countOnly { bytes.append(contentsOf: utf8) }
+        bytes.append(contentsOf: utf8)
     }
 
     mutating func field(_ tag: UInt8, _ value: [UInt8]) {
         header(tag, value.count)
-        if !countOnly { bytes.append(contentsOf: value) }
+        bytes.append(contentsOf: value)
     }
 
-    /// A field whose value is itself fields.
     mutating func nested(_ tag: UInt8, _ body: (inout TLVWriter) -> Void) {
-        let start = size
+        let start = bytes.count
         header(tag, 0)
         body(&self)
-        let length = size - start - 3
+        let length = bytes.count - start - 3
         precondition(length <= Int(UInt16.max), "a field value of \(length) bytes cannot be encoded")
-        if !countOnly {
-            bytes[start + 1] = UInt8(truncatingIfNeeded: length)
-            bytes[start + 2] = UInt8(truncatingIfNeeded: length >> 8)
-        }
-    }
-
-    /// Overwrites two bytes already written (a frame's length field).
-    mutating func patchLittleEndian(_ value: UInt16, at offset: Int) {
-        guard !countOnly else { return }
-        bytes[offset] = UInt8(truncatingIfNeeded: value)
-        bytes[offset + 1] = UInt8(truncatingIfNeeded: value >> 8)
-    }
-
-    mutating func appendLittleEndian(_ value: UInt32) {
-        size += 4
-        if !countOnly { bytes.appendLittleEndian(value) }
+        bytes[start + 1] = UInt8(truncatingIfNeeded: length)
+        bytes[start + 2] = UInt8(truncatingIfNeeded: length >> 8)
     }
 
     private mutating func header(_ tag: UInt8, _ length: Int) {
         // Values beyond u16 cannot be framed at all; MessageCodec.validate reports far smaller ones.
         precondition(length <= Int(UInt16.max), "a field value of \(length) bytes cannot be encoded")
-        size += 3 + length
-        guard !countOnly else { return }
         bytes.append(tag)
         bytes.append(UInt8(truncatingIfNeeded: length))
         bytes.append(UInt8(truncatingIfNeeded: length >> 8))
@@ -87,7 +69,105 @@ struct TLVWriter {
 
     private mutating func integer<T: FixedWidthInteger>(_ tag: UInt8, _ value: T) {
         header(tag, MemoryLayout<T>.size)
-        if !countOnly { bytes.appendLittleEndian(value) }
+        bytes.appendLittleEndian(value)
+    }
+}
+
+/// Only adds up a payload's size, so a message can be sized (and its frame allocated once)
+/// before it is built.
+struct TLVCounter: PayloadWriter {
+    private(set) var size = 0
+
+    mutating func u8(_ tag: UInt8, _ value: UInt8) { header(1) }
+    mutating func u16(_ tag: UInt8, _ value: UInt16) { header(2) }
+    mutating func u32(_ tag: UInt8, _ value: UInt32) { header(4) }
+    mutating func i32(_ tag: UInt8, _ value: Int32) { header(4) }
+    mutating func string(_ tag: UInt8, _ value: String) { header(value.utf8.count) }
+    mutating func field(_ tag: UInt8, _ value: [UInt8]) { header(value.count) }
+
+    mutating func nested(_ tag: UInt8, _ body: (inout TLVCounter) -> Void) {
+        let start = size
+        header(0)
+        body(&self)
+        let length = size - start - 3
+        precondition(length <= Int(UInt16.max), "a field value of \(length) bytes cannot be encoded")
+    }
+
+    private mutating func header(_ length: Int) {
+        precondition(length <= Int(UInt16.max), "a field value of \(length) bytes cannot be encoded")
+        size += 3 + length
+    }
+}
+
+/// Writes a payload into memory sized by `TLVCounter`: a frame is built in place in the
+/// array that goes to the transport, without a capacity check and a copy per field. Every
+/// write is bounds-checked against the room it was given.
+struct TLVBufferWriter: PayloadWriter {
+    private let base: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private(set) var size = 0
+
+    init(_ base: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        self.base = base
+        self.capacity = capacity
+    }
+
+    mutating func u8(_ tag: UInt8, _ value: UInt8) {
+        header(tag, 1)
+        base[size] = value
+        size += 1
+    }
+
+    mutating func u16(_ tag: UInt8, _ value: UInt16) { integer(tag, value) }
+
+    mutating func u32(_ tag: UInt8, _ value: UInt32) { integer(tag, value) }
+
+    mutating func i32(_ tag: UInt8, _ value: Int32) { integer(tag, value) }
+
+    mutating func string(_ tag: UInt8, _ value: String) {
+        var value = value
+        value.withUTF8 { put(tag, UnsafeRawBufferPointer($0)) }
+    }
+
+    mutating func field(_ tag: UInt8, _ value: [UInt8]) {
+        value.withUnsafeBytes { put(tag, $0) }
+    }
+
+    mutating func nested(_ tag: UInt8, _ body: (inout TLVBufferWriter) -> Void) {
+        let start = size
+        header(tag, 0)
+        body(&self)
+        let length = size - start - 3
+        precondition(length <= Int(UInt16.max), "a field value of \(length) bytes cannot be encoded")
+        base[start + 1] = UInt8(truncatingIfNeeded: length)
+        base[start + 2] = UInt8(truncatingIfNeeded: length >> 8)
+    }
+
+    private mutating func put(_ tag: UInt8, _ value: UnsafeRawBufferPointer) {
+        header(tag, value.count)
+        if let source = value.baseAddress, value.count > 0 {
+            (base + size).initialize(from: source.assumingMemoryBound(to: UInt8.self), count: value.count)
+        }
+        size += value.count
+    }
+
+    private mutating func header(_ tag: UInt8, _ length: Int) {
+        precondition(length <= Int(UInt16.max), "a field value of \(length) bytes cannot be encoded")
+        precondition(size + 3 + length <= capacity, "a payload larger than it was sized")
+        base[size] = tag
+        base[size + 1] = UInt8(truncatingIfNeeded: length)
+        base[size + 2] = UInt8(truncatingIfNeeded: length >> 8)
+        size += 3
+    }
+
+    private mutating func integer<T: FixedWidthInteger>(_ tag: UInt8, _ value: T) {
+        header(tag, MemoryLayout<T>.size)
+        withUnsafeBytes(of: value.littleEndian) { bytes in
+            for byte in bytes {
+                base[size] = byte
+                size += 1
+            }
+        }
     }
 }
 
@@ -117,8 +197,12 @@ struct TLVFields {
 
     init(_ bytes: [UInt8], in whole: Range<Int>? = nil, repeatable: TagSet = [], known: TagSet) throws(MessageDecodeError) {
         self.bytes = bytes
+        let range = whole ?? 0..<bytes.count
+        // Room for a small message's fields at once (a field is at least 3 bytes): growing
+        // from empty reallocates at 1, 2, 4 and 8 fields.
+        entries.reserveCapacity(min(16, range.count / 3))
         var counts = InlineArray<64, UInt16>(repeating: 0)
-        try Self.walk(bytes, whole ?? 0..<bytes.count, repeatable: repeatable, known: known, counts: &counts) { tag, value in
+        try Self.walk(bytes, range, repeatable: repeatable, known: known, counts: &counts) { tag, value in
             entries.append((tag, value))
         }
     }

@@ -37,9 +37,6 @@ public struct DeviceSession: Sendable {
         public var device: DeviceCredentials
         public var firmware: String
         public var capabilities: Capabilities
-        var queries: TokenBucket
-        var lastHeard: Instant
-        var lastSent: Instant
     }
 
     public private(set) var phase: Phase
@@ -52,6 +49,12 @@ public struct DeviceSession: Sendable {
     public let source: String
     private let nonces: @Sendable () -> [UInt8]
     private var delivery: ReliableDelivery
+    /// While authenticated: the query allowance, and when the link last carried a frame each
+    /// way. Beside the phase, not in it: they change with every frame, and changing an
+    /// enum's payload copies all of it (the credentials' strings and key) out and back.
+    private var queries: TokenBucket
+    private var lastHeard = Instant.zero
+    private var lastSent = Instant.zero
 
     /// - Parameter nonces: 16 fresh random bytes per call, for each hello's challenge.
     public init(roster: DeviceRoster, timing: SessionTiming, peer: String, source: String? = nil,
@@ -62,6 +65,7 @@ public struct DeviceSession: Sendable {
         self.source = source ?? peer
         self.nonces = nonces
         delivery = ReliableDelivery(ackTimeout: timing.ackTimeout, maxRetransmits: timing.maxRetransmits, maxPending: timing.maxPending)
+        queries = TokenBucket(capacity: timing.queryBurst, refill: timing.queryRefill, now: now)
         phase = .awaitingHello(since: timing.handshakeStartsAtFirstByte ? nil : now)
     }
 
@@ -78,6 +82,11 @@ public struct DeviceSession: Sendable {
     /// The device, once its proof was right.
     public var authenticatedDevice: Established? {
         if case .authenticated(let e) = phase { e } else { nil }
+    }
+
+    /// Whether the device's proof was right (cheaper than `authenticatedDevice`, a copy).
+    public var isAuthenticated: Bool {
+        if case .authenticated = phase { true } else { false }
     }
 
     public var isClosed: Bool {
@@ -117,9 +126,8 @@ public struct DeviceSession: Sendable {
             }
         case .challenged(let handshake):
             receiveProof(frame, handshake, now, &out)
-        case .authenticated(var established):
-            established.lastHeard = now
-            phase = .authenticated(established)
+        case .authenticated:
+            lastHeard = now
             receiveAuthenticated(frame, now, &out)
         }
         return out
@@ -177,9 +185,10 @@ public struct DeviceSession: Sendable {
         guard HMAC<SHA256>.isValidAuthenticationCode(proof, authenticating: input, using: SymmetricKey(data: device.key)) else {
             return refuse(.authenticationFailed(device.id), code: .authenticationFailed, deviceID: device.id, reason: "wrong proof", &out)
         }
-        phase = .authenticated(Established(
-            device: device, firmware: handshake.firmware, capabilities: handshake.capabilities,
-            queries: TokenBucket(capacity: timing.queryBurst, refill: timing.queryRefill, now: now), lastHeard: now, lastSent: now))
+        phase = .authenticated(Established(device: device, firmware: handshake.firmware, capabilities: handshake.capabilities))
+        queries = TokenBucket(capacity: timing.queryBurst, refill: timing.queryRefill, now: now)
+        lastHeard = now
+        lastSent = now
         emit(.authResult(accepted: true, heartbeatSeconds: timing.heartbeatSeconds, reason: "", code: nil), now, &out)
         out.reports.append(.succeeded(source: source, deviceID: device.id))
         out.events.append(.authenticated(device, firmware: handshake.firmware, capabilities: handshake.capabilities))
@@ -279,10 +288,8 @@ public struct DeviceSession: Sendable {
     }
 
     private mutating func takeQueryToken(_ now: Instant) -> Bool {
-        guard case .authenticated(var established) = phase else { return false }
-        let taken = established.queries.take(now: now)
-        phase = .authenticated(established)
-        return taken
+        guard isAuthenticated else { return false }
+        return queries.take(now: now)
     }
 
     // MARK: - Output
@@ -299,9 +306,16 @@ public struct DeviceSession: Sendable {
     /// Sends a message to the authenticated device; acked ones are kept for retransmit.
     public mutating func send(_ message: Message, now: Instant) -> SessionOutput {
         var out = SessionOutput()
+        send(message, now: now, into: &out)
+        return out
+    }
+
+    /// `send`, adding to output already under way (a link sending several replies in a row
+    /// builds one output for them, not one each).
+    public mutating func send(_ message: Message, now: Instant, into out: inout SessionOutput) {
         guard case .authenticated = phase else {
             out.log(.debug, "\(name): dropped \(message.typeName): not authenticated")
-            return out
+            return
         }
         // A newer route on a screen makes the older one pointless: stop retransmitting it,
         // so a busy hall's displays never fill the window and crowd out what matters.
@@ -311,7 +325,6 @@ public struct DeviceSession: Sendable {
         default: break
         }
         emit(message, now, &out)
-        return out
     }
 
     /// Frames a message (`now` nil: no acked message is sent then).
@@ -320,10 +333,7 @@ public struct DeviceSession: Sendable {
             let (framed, dropped) = try delivery.frame(message, now: now ?? .zero)
             counters.framesOut += 1
             out.writes.append(framed)
-            if let now, case .authenticated(var established) = phase {
-                established.lastSent = now
-                phase = .authenticated(established)
-            }
+            if let now, isAuthenticated { lastSent = now }
             if let dropped {
                 out.events.append(.undelivered(dropped, .windowFull))
                 out.log(.notice, "\(name): gave up \(dropped.typeName): \(timing.maxPending) messages wait for acks")
@@ -353,8 +363,8 @@ public struct DeviceSession: Sendable {
             }
         case .challenged(let handshake):
             if now >= handshake.since + timing.handshakeTimeout { close(.handshakeTimeout, &out) }
-        case .authenticated(let established):
-            if now >= established.lastHeard + timing.silenceLimit {
+        case .authenticated:
+            if now >= lastHeard + timing.silenceLimit {
                 out.log(.warning, "\(name): nothing heard for \(timing.silenceLimit)")
                 return closing(.heartbeatTimeout, out)
             }
@@ -367,7 +377,7 @@ public struct DeviceSession: Sendable {
             }
             // Liveness the other way (PROTOCOL.md §9): a device that hears nothing for
             // three intervals reconnects, so an idle link gets a heartbeat from us.
-            if now >= established.lastSent + timing.heartbeatInterval {
+            if now >= lastSent + timing.heartbeatInterval {
                 emit(.heartbeat(state: .idle, battery: 255, position: Position()), now, &out)
             }
         }

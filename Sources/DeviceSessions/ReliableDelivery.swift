@@ -29,8 +29,14 @@ public struct OutgoingFrame: Sendable, Hashable {
 
     /// The binary frame: checked once, when it got its sequence.
     public func binary() throws(MessageEncodeError) -> [UInt8] {
-        guard let size = checkedPayloadSize else { return try MessageCodec.frame(message, sequence: sequence, flags: flags) }
-        return MessageCodec.frame(validated: message, payloadSize: size, sequence: sequence, flags: flags)
+        MessageCodec.frame(validated: message, payloadSize: try checkedSize(), sequence: sequence, flags: flags)
+    }
+
+    /// The binary payload's size, checked against the protocol's limits (already, when
+    /// the frame got its sequence; acks and naks, here).
+    public func checkedSize() throws(MessageEncodeError) -> Int {
+        if let checkedPayloadSize { return checkedPayloadSize }
+        return try MessageCodec.checkedPayloadSize(message)
     }
 }
 
@@ -91,9 +97,7 @@ struct ReliableDelivery: Sendable {
     /// against the protocol's limits; messages that need an ack are kept. Returns the frame
     /// and the message given up, if any, to stay within `maxPending`.
     mutating func frame(_ message: Message, now: Instant) throws(MessageEncodeError) -> (frame: OutgoingFrame, dropped: Message?) {
-        try MessageCodec.validate(message)
-        let size = MessageCodec.payloadSize(message)
-        guard size <= FrameLayout.maxPayload else { throw .payloadTooLarge(bytes: size) }
+        let size = try MessageCodec.checkedPayloadSize(message)
         let sequence = nextSequence
         nextSequence = SequenceNumber.after(sequence)
         let frame = OutgoingFrame(message: message, sequence: sequence, flags: message.requiresAck ? [.ackRequested] : [],

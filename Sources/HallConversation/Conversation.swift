@@ -17,7 +17,6 @@ public struct Conversation: Sendable {
     private var devices: [String: DeviceRecord]
     public private(set) var robots: [String: RobotRecord]
     public private(set) var stats = AnswerStats()
-    private var wireAnswers = WireAnswerCache()
     private var nextDisplayID: UInt32 = 1
     private var nextLeadID: UInt32 = 1
     /// The live hall: closures in force (with their plan) and the latest queue snapshot.
@@ -79,16 +78,16 @@ public struct Conversation: Sendable {
             robots[device.id]?.connected()
         case let .heartbeat(state, battery, position):
             if device.kind == .robot {
-                apply(robots[device.id]?.heartbeat(state, battery: battery, position: position, now: now, grace: settings.leadGrace),
+                Self.apply(robots[device.id]?.heartbeat(state, battery: battery, position: position, now: now, grace: settings.leadGrace),
                       robot: device.id, &effects)
             }
         case let .query(queryID, text, _, newVisitor):
             answer(queryID: queryID, text: text, newVisitor: newVisitor, from: device, now: now, date: date, &effects)
         case let .leadProgress(leadID, status, position):
-            apply(robots[device.id]?.progress(leadID: leadID, status: status, position: position), robot: device.id, &effects)
+            Self.apply(robots[device.id]?.progress(leadID: leadID, status: status, position: position), robot: device.id, &effects)
         case let .refused(message, code):
             if case let .lead(leadID, _, _) = message {
-                apply(robots[device.id]?.refusedLead(leadID, code: code, now: now), robot: device.id, &effects)
+                Self.apply(robots[device.id]?.refusedLead(leadID, code: code, now: now), robot: device.id, &effects)
             } else if case .notice = message, code == .unknownType {
                 devices[device.id]?.refusesNotices = true
                 effects.append(.log(.init(.info, "\(device.id): does not take notices (revision 1.0 firmware)")))
@@ -97,13 +96,13 @@ public struct Conversation: Sendable {
             }
         case .undelivered(let message):
             if case let .lead(leadID, _, _) = message {
-                apply(robots[device.id]?.leadUndelivered(leadID), robot: device.id, &effects)
+                Self.apply(robots[device.id]?.leadUndelivered(leadID), robot: device.id, &effects)
             }
         case .disconnected:
             devices[device.id]?.online = false
             // Whoever was asking is gone with the link: a reconnected device starts afresh.
             visitors[device.id] = nil
-            apply(robots[device.id]?.disconnected(), robot: device.id, &effects)
+            Self.apply(robots[device.id]?.disconnected(), robot: device.id, &effects)
         }
         if let robotWasFree, robots[device.id]?.lead.isFree != robotWasFree {
             notice(.fleet, &effects)
@@ -116,7 +115,6 @@ public struct Conversation: Sendable {
         self.hall = hall
         // An offer made from the old data may name destinations the new data lacks.
         visitors.removeAll()
-        wireAnswers = WireAnswerCache(capacity: wireAnswers.capacity)
         live.plan = live.closures.isEmpty ? nil : ClosurePlan(hall: hall, closures: live.closures, at: date)
         var effects: [ConversationEffect] = []
         notice(.hall, &effects)
@@ -140,7 +138,6 @@ public struct Conversation: Sendable {
     public mutating func setClosures(_ closures: HallClosures, date: Date) -> [ConversationEffect] {
         live.closures = closures
         live.plan = closures.isEmpty ? nil : ClosurePlan(hall: hall, closures: closures, at: date)
-        wireAnswers = WireAnswerCache(capacity: wireAnswers.capacity)
         var effects: [ConversationEffect] = []
         notice(.live, &effects)
         return effects
@@ -158,8 +155,6 @@ public struct Conversation: Sendable {
             let active = live.closures.active(at: date)
             live.closures = active
             live.plan = active.isEmpty ? nil : ClosurePlan(hall: hall, closures: active, at: date)
-            // Remembered answers are keyed by the plan's identity: a new plan, a new cache.
-            wireAnswers = WireAnswerCache(capacity: wireAnswers.capacity)
         }
         return LiveConditions(now: date, closures: live.plan, queue: live.queue, queueMaxAge: live.queueMaxAge)
     }
@@ -195,51 +190,66 @@ public struct Conversation: Sendable {
         }
         stats.answered += 1
         stats.byOutcome[answer.outcome.rawValue, default: 0] += 1
+        // The answer, a lead, the speech and the record, at least: grown once, not at 1, 2 and 4.
+        effects.reserveCapacity(effects.count + 5)
 
         var offer = LeadOffer.notApplicable
         var leadID: UInt32?
         // Only where the destination serves now: a robot does not walk a visitor to a
         // window that is closed (the answer says when it opens).
-        if answer.lead, let route = answer.route, device.kind == .robot, robots[device.id] != nil {
+        if answer.lead, let route = answer.route, device.kind == .robot,
+           let offered = robots[device.id]?.offer(leadID: nextLeadID, destination: route.to, now: now) {
             let id = nextLeadID
-            offer = robots[device.id]!.offer(leadID: id, destination: route.to, now: now)
+            offer = offered
             if offer == .willLead {
                 leadID = id
                 nextLeadID = nextLeadID == .max ? 1 : nextLeadID + 1
             }
         }
-        let wire = wireAnswers.wire(for: answer, from: device.station, lead: offer, asker: device.kind, plan: live.closures,
-                                    queryID: queryID)
-        // A screen shows an open destination's route; a closed one's answer says why.
-        effects.append(.reply(.answer(wire)))
+        // Built afresh each time (cheap: the hall's answer memo already holds the route and
+        // its words), so the hall keeps one cache of answers, not a second of wire forms.
+        let wire = WireAnswer.make(answer, queryID: queryID, lead: offer, asker: device.kind)
+        let destination = wire.destination, route = wire.route
+        // The answer itself goes into its message (a copy would retain all its fields).
+        effects.append(.reply(.answer(consume wire)))
         if let leadID {
-            effects.append(.reply(.lead(leadID: leadID, destination: wire.destination, route: wire.route)))
+            effects.append(.reply(.lead(leadID: leadID, destination: destination, route: route)))
         }
-        if answer.outcome == .route { display(answer, wire, except: device.id, &effects) }
+        // A screen shows an open destination's route; a closed one's answer says why.
+        if answer.outcome == .route { display(answer, destination: destination, route: route, except: device.id, &effects) }
         effects.append(.speak(Speech(prompt: answer.prompt, language: answer.language, sentence: answer.answer), at: device))
-        effects.append(.record(AnsweredQuestion(device: device, question: answer.query, answer: answer, error: nil, hall: hall)))
+        // The record takes the answer itself (its last use), not a copy of its fields.
+        let question = answer.query
+        effects.append(.record(AnsweredQuestion(device: device, question: question, answer: consume answer, error: nil, hall: hall)))
     }
 
     /// The route on every other screen (and robot with a screen) that is online.
-    private mutating func display(_ answer: HallAnswers.Answer, _ wire: DeviceProtocol.Answer, except asker: String,
+    private mutating func display(_ answer: HallAnswers.Answer, destination: String, route: [RoutePoint], except asker: String,
                                   _ effects: inout [ConversationEffect]) {
         let targets = devices.values.filter { $0.showsRoutes && $0.device.id != asker }
         guard !targets.isEmpty else { return }
         let id = nextDisplayID
         nextDisplayID = nextDisplayID == .max ? 1 : nextDisplayID + 1
         let title = hall.map.place(answer.destination ?? "")?.name[answer.language] ?? ""
-        let message = Message.display(displayID: id, destination: wire.destination, title: title, text: answer.answer,
-                                      route: wire.route, ttlSeconds: settings.displaySeconds)
+        let message = Message.display(displayID: id, destination: destination, title: title, text: answer.answer,
+                                      route: route, ttlSeconds: settings.displaySeconds)
         for target in targets.sorted(by: { $0.device.id < $1.device.id }) { effects.append(.deliver(message, to: target.device.id)) }
     }
 
     private func notice(_ topic: NoticeTopic, _ effects: inout [ConversationEffect]) {
-        for record in devices.values.sorted(by: { $0.device.id < $1.device.id }) where record.takesNotices {
+        // Only the screens that take notices are sorted (a robot's lead changes the fleet on
+        // every answer it walks, and often no screen is listening).
+        let takers = devices.values.filter(\.takesNotices)
+        guard !takers.isEmpty else { return }
+        for record in takers.sorted(by: { $0.device.id < $1.device.id }) {
             effects.append(.deliver(.notice(topic: topic, dataVersion: hall.version), to: record.device.id))
         }
     }
 
-    private func apply(_ actions: [RobotRecord.Action]?, robot id: String, _ effects: inout [ConversationEffect]) {
+    /// Static: called with a robot's record being changed in place as its argument, a
+    /// method would hold a copy of the whole conversation meanwhile, and the change would
+    /// copy the robots' dictionary.
+    private static func apply(_ actions: [RobotRecord.Action]?, robot id: String, _ effects: inout [ConversationEffect]) {
         for action in actions ?? [] {
             switch action {
             case .recall(let reason): effects.append(.reply(.recall(reason: reason)))

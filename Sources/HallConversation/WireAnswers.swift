@@ -7,7 +7,7 @@ import Wayfinding
 /// The device form of an answer: coordinates in centimetres, distance in decimetres, and
 /// what the robot says about walking with the visitor; fitted to one frame.
 enum WireAnswer {
-    static func make(_ answer: HallAnswers.Answer, lead: LeadOffer, asker: DeviceKind) -> DeviceProtocol.Answer {
+    static func make(_ answer: HallAnswers.Answer, queryID: UInt32, lead: LeadOffer, asker: DeviceKind) -> DeviceProtocol.Answer {
         let outcome: Outcome = switch answer.outcome {
         case .route: .route
         case .clarify: .clarify
@@ -16,15 +16,18 @@ enum WireAnswer {
         let route = answer.route
         var text = answer.answer
         if asker == .robot, let sentence = LeadWording.sentence(lead, answer.language) {
-            text += (answer.language == .zh ? "" : " ") + sentence
+            let separator = answer.language == .zh ? "" : " "
+            text.reserveCapacity(text.utf8.count + separator.utf8.count + sentence.utf8.count)
+            text += separator
+            text += sentence
         }
         return fitted(DeviceProtocol.Answer(
-            queryID: 0, outcome: outcome, destination: answer.destination ?? "", candidates: answer.candidates,
+            queryID: queryID, outcome: outcome, destination: answer.destination ?? "", candidates: answer.candidates,
             text: text, language: answer.language.rawValue, prompt: answer.prompt,
             route: route?.points.map(routePoint) ?? [],
-            steps: route?.steps.map(\.text) ?? [],
+            steps: [],
             decimetres: UInt32(((route?.metres ?? 0) * 10).rounded()),
-            seconds: UInt16(clamping: route?.seconds ?? 0), lead: lead))
+            seconds: UInt16(clamping: route?.seconds ?? 0), lead: lead), steps: route?.steps ?? [])
     }
 
     static func routePoint(_ point: HallAnswers.Answer.Route.Point) -> RoutePoint {
@@ -32,20 +35,35 @@ enum WireAnswer {
                    level: point.level)
     }
 
+    /// What the steps add to the payload, or nil when a receiver would refuse them.
+    private static func checkedSize(of steps: [Directions.Step]) -> Int? {
+        guard steps.count <= ProtocolLimits.maxListItems else { return nil }
+        var total = 0
+        for step in steps {
+            guard let size = MessageCodec.checkedFieldSize(step.text) else { return nil }
+            total += size
+        }
+        return total
+    }
+
     /// An answer within the protocol's frame limit: a long English answer first loses its
     /// separate steps (the text says them too), then route points between turns, then text.
-    static func fitted(_ answer: DeviceProtocol.Answer) -> DeviceProtocol.Answer {
+    static func fitted(_ answer: consuming DeviceProtocol.Answer, steps: [Directions.Step]) -> DeviceProtocol.Answer {
         // Sized, not built: the session frames the answer once, after this.
-        func fits(_ a: DeviceProtocol.Answer) -> Bool {
-            (try? MessageCodec.validate(.answer(a))) != nil && MessageCodec.payloadSize(.answer(a)) <= FrameLayout.maxPayload
+        var a = consume answer
+        // The steps are sized on top of the rest before they are built: they are the first
+        // to go, and often do. (The rest refused: so is it with them.)
+        if let rest = try? MessageCodec.checkedPayloadSize(a) {
+            if !steps.isEmpty, let stepBytes = checkedSize(of: steps), rest + stepBytes <= FrameLayout.maxPayload {
+                a.steps = steps.map { $0.text }
+            }
+            return a
         }
-        var a = answer
-        if fits(a) { return a }
-        a.steps = []
-        if fits(a) { return a }
         if a.route.count > 2 {
             // Keep the ends and every point where the heading changes.
-            var kept = [a.route[0]]
+            var kept: [RoutePoint] = []
+            kept.reserveCapacity(a.route.count)
+            kept.append(a.route[0])
             for i in 1..<(a.route.count - 1) {
                 let p = a.route[i - 1], q = a.route[i], r = a.route[i + 1]
                 let cross = Int64(q.xCentimetres - p.xCentimetres) * Int64(r.yCentimetres - q.yCentimetres)
@@ -55,7 +73,23 @@ enum WireAnswer {
             kept.append(a.route[a.route.count - 1])
             a.route = kept
         }
-        while !fits(a) && a.text.count > 40 { a.text = String(a.text.prefix(a.text.count * 3 / 4)) + "…" }
+        // Only the text changes from here on: the rest is sized once (nil: the rest is refused
+        // anyway, and the text is cut as far as it goes, as before), then each cut by its bytes.
+        var text = a.text
+        a.text = ""
+        let rest = try? MessageCodec.checkedPayloadSize(a)
+        func textFits(_ text: String) -> Bool {
+            guard let rest else { return false }
+            let bytes = text.utf8.count
+            return bytes <= ProtocolLimits.maxStringBytes && rest + bytes <= FrameLayout.maxPayload
+        }
+        // Characters are counted (a walk over the text) only when it has to be cut.
+        while !textFits(text) {
+            let characters = text.count
+            guard characters > 40 else { break }
+            text = String(text.prefix(characters * 3 / 4)) + "…"
+        }
+        a.text = text
         return a
     }
 }
@@ -72,51 +106,4 @@ enum LeadWording {
         case (.notApplicable, _): nil
         }
     }
-}
-
-/// Device forms of routed answers, by start, destination, intent, language and lead offer:
-/// building and fitting the wire form is a good part of an answer's cost, and devices
-/// stand at a few stations. New with each hall, so a reload never serves old words.
-struct WireAnswerCache: Sendable {
-    struct Key: Hashable, Sendable {
-        var from: String
-        var destination: String
-        var intent: String?
-        var language: Language
-        var lead: LeadOffer
-        var asker: DeviceKind
-        /// Which closures shaped it (the plan's identity; nil: none).
-        var plan: ObjectIdentifier?
-    }
-
-    /// Every station to every destination in both languages and lead offers, with room.
-    let capacity: Int
-    private var entries: [Key: DeviceProtocol.Answer] = [:]
-
-    init(capacity: Int = 16_384) { self.capacity = capacity }
-
-    mutating func wire(for answer: HallAnswers.Answer, from station: String, lead: LeadOffer, asker: DeviceKind,
-                       plan: ClosurePlan?, queryID: UInt32) -> DeviceProtocol.Answer {
-        // Only answers that the moment did not shape (the time, the queue) are the same
-        // until the closures change; those are remembered with the closures' plan.
-        guard answer.outcome == .route, let destination = answer.destination, answer.open,
-              !answer.liveRules.contains(where: \.isMomentary) else {
-            var wire = WireAnswer.make(answer, lead: lead, asker: asker)
-            wire.queryID = queryID
-            return wire
-        }
-        let key = Key(from: station, destination: destination, intent: answer.intent, language: answer.language, lead: lead,
-                      asker: asker, plan: plan.map(ObjectIdentifier.init))
-        var wire: DeviceProtocol.Answer
-        if let known = entries[key] {
-            wire = known
-        } else {
-            wire = WireAnswer.make(answer, lead: lead, asker: asker)
-            if entries.count < capacity { entries[key] = wire }
-        }
-        wire.queryID = queryID
-        return wire
-    }
-
-    var count: Int { entries.count }
 }

@@ -121,8 +121,10 @@ public struct HallTimeZone: Sendable, Hashable {
 
     public func offsetSeconds(at date: Date) -> Int { zone.secondsFromGMT(for: date) }
 
-    public func local(_ date: Date) -> LocalMoment {
-        let t = Int(date.timeIntervalSince1970.rounded(.down)) + offsetSeconds(at: date)
+    public func local(_ date: Date) -> LocalMoment { local(date, offset: offsetSeconds(at: date)) }
+
+    private func local(_ date: Date, offset: Int) -> LocalMoment {
+        let t = Int(date.timeIntervalSince1970.rounded(.down)) + offset
         let day = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
         return LocalMoment(dayNumber: day, second: t - day * 86_400)
     }
@@ -138,8 +140,9 @@ public struct HallTimeZone: Sendable, Hashable {
     /// "2026-12-07T09:00:00+08:00": ISO 8601 with the hall's offset at that instant.
     /// Written digit by digit into one buffer: every live answer carries one.
     public func iso8601(_ date: Date) -> String {
-        let m = local(date)
+        // One look-up of the offset (the time-zone database's, not cheap) for both uses.
         let offset = offsetSeconds(at: date)
+        let m = local(date, offset: offset)
         let day = m.date
         guard (0...9999).contains(day.year) else { return "\(day)T\(m.clock)" }
         let o = abs(offset)

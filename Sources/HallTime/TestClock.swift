@@ -22,6 +22,11 @@ public final class TestClock: HallClock {
     }
 
     private let state: Mutex<State>
+    /// The two readings, also outside the lock (written under it): halld reads the clock
+    /// several times per frame, and the pipeline benchmark, on this clock, should not time a
+    /// lock for each where halld's own clock is a vDSO read.
+    private let nowReading: Atomic<UInt64>
+    private let wallReading: Atomic<UInt64>
     /// Broadcast whenever `blocked` changes, for `waitForBlockedThreads`.
     private let blockedChanged = ThreadCondition()
 
@@ -31,11 +36,15 @@ public final class TestClock: HallClock {
     ///     10:00 in China (UTC+8), when a government service hall is open.
     public init(start: Instant = Instant(nanoseconds: 1_000_000_000_000), wall: Date = Date(timeIntervalSince1970: 1_796_176_800)) {
         state = Mutex(State(now: start, wall: wall))
+        nowReading = Atomic(start.nanoseconds)
+        wallReading = Atomic(wall.timeIntervalSince1970.bitPattern)
     }
 
-    public func now() -> Instant { state.withLock { $0.now } }
+    public func now() -> Instant { Instant(nanoseconds: nowReading.load(ordering: .acquiring)) }
 
-    public func wallClock() -> Date { state.withLock { $0.wall } }
+    public func wallClock() -> Date {
+        Date(timeIntervalSince1970: Double(bitPattern: wallReading.load(ordering: .acquiring)))
+    }
 
     /// Moves both clocks forward and wakes every sleeper, task or thread, whose deadline
     /// has passed. A woken thread is off the blocked list when this returns.
@@ -43,6 +52,8 @@ public final class TestClock: HallClock {
         let (woken, threads) = state.withLock { s -> ([CheckedContinuation<Void, any Error>], [(UInt64, ThreadWakeup)]) in
             s.now = s.now + duration
             s.wall = s.wall.addingTimeInterval(duration.seconds)
+            nowReading.store(s.now.nanoseconds, ordering: .releasing)
+            wallReading.store(s.wall.timeIntervalSince1970.bitPattern, ordering: .releasing)
             let due = s.sleepers.filter { $0.deadline <= s.now }.sorted { $0.deadline < $1.deadline }
             s.sleepers.removeAll { $0.deadline <= s.now }
             let now = s.now
@@ -65,7 +76,10 @@ public final class TestClock: HallClock {
     /// Sets the wall clock alone, as an NTP step or an operator would: the monotonic clock
     /// does not move and nobody wakes.
     public func setWallClock(to date: Date) {
-        state.withLock { $0.wall = date }
+        state.withLock {
+            $0.wall = date
+            wallReading.store(date.timeIntervalSince1970.bitPattern, ordering: .releasing)
+        }
     }
 
     // MARK: - Threads
