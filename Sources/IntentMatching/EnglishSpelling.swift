@@ -1,7 +1,8 @@
 /// Typing slips in English words ("insurence", "electricty", "reimbursment"): a word of five
 /// letters or more that is neither a keyword's word nor common English is read as the one
-/// keyword word it is a slip of (one edit, or two in words of eight letters or more, and
-/// the same first letter, which slips seldom touch). Questions only: keywords are as written.
+/// keyword word it is a slip of (one edit, or two in words of ten letters or more, and the
+/// same first letter, which slips seldom touch). A keyword word with letters added at its
+/// end is another word ("toiletry" is not "toilet"). Questions only: keywords are as written.
 struct EnglishSpelling: Sendable {
     /// The keywords' English words, by first letter.
     private let words: [[[UInt32]]]
@@ -46,11 +47,11 @@ struct EnglishSpelling: Sendable {
         guard !known.contains(typed), !typed.contains(where: { $0 < 0x61 }) else { return nil }
         // A plural of a known word is known.
         if typed.last == 0x73, known.contains(Array(typed.dropLast())) { return nil }
-        let allowed = typed.count >= 8 ? 2 : 1
+        let allowed = typed.count >= 10 ? 2 : 1
         var best: [UInt32]?
         var bestDistance = allowed + 1
         var tie = false
-        for word in words[Int(typed[0] - 0x61)] where abs(word.count - typed.count) <= allowed {
+        for word in words[Int(typed[0] - 0x61)] where abs(word.count - typed.count) <= allowed && !typed.starts(with: word) {
             let d = Self.distance(typed, word, limit: allowed)
             if d < bestDistance {
                 (best, bestDistance, tie) = (word, d, false)
