@@ -113,42 +113,53 @@ struct KeywordAutomaton: Sendable {
 
     /// Appends every occurrence of every pattern, overlapping ones included.
     func scan(_ symbols: UnsafeBufferPointer<UInt32>, into matches: inout [Match]) {
-        var state = 0
-        let limit = symbolClass.count
-        for (i, symbol) in symbols.enumerated() {
-            let c = Int(symbol) < limit ? symbolClass[Int(symbol)] : 0
-            if c == 0 {
-                state = 0
-                continue
-            }
-            while true {
-                if state == 0 {
-                    state = Int(rootNext[Int(c)])
-                    break
+        // The hot loop of every question: the tables read through buffer pointers (no
+        // bounds checks, no retains); every index below is within its table by construction.
+        symbolClass.withUnsafeBufferPointer { symbolClass in
+        rootNext.withUnsafeBufferPointer { rootNext in
+        childStart.withUnsafeBufferPointer { childStart in
+        childClass.withUnsafeBufferPointer { childClass in
+        childTarget.withUnsafeBufferPointer { childTarget in
+        fail.withUnsafeBufferPointer { fail in
+        outputStart.withUnsafeBufferPointer { outputStart in
+        outputs.withUnsafeBufferPointer { outputs in
+            var state = 0
+            let limit = UInt32(symbolClass.count)
+            for i in 0..<symbols.count {
+                let symbol = symbols[i]
+                let c = symbol < limit ? symbolClass[Int(symbol)] : 0
+                if c == 0 {
+                    state = 0
+                    continue
                 }
-                var k = Int(childStart[state])
-                let end = Int(childStart[state + 1])
-                var next = -1
-                while k < end {
-                    if childClass[k] == c { next = Int(childTarget[k]); break }
+                while true {
+                    if state == 0 {
+                        state = Int(rootNext[Int(c)])
+                        break
+                    }
+                    var k = Int(childStart[state])
+                    let end = Int(childStart[state + 1])
+                    var next = -1
+                    while k < end {
+                        if childClass[k] == c { next = Int(childTarget[k]); break }
+                        k += 1
+                    }
+                    if next >= 0 {
+                        state = next
+                        break
+                    }
+                    state = Int(fail[state])
+                }
+                var k = Int(outputStart[state])
+                let stop = Int(outputStart[state + 1])
+                while k < stop {
+                    matches.append(Match(pattern: outputs[k], end: Int32(i + 1)))
                     k += 1
                 }
-                if next >= 0 {
-                    state = next
-                    break
-                }
-                state = Int(fail[state])
             }
-            var k = Int(outputStart[state])
-            let stop = Int(outputStart[state + 1])
-            while k < stop {
-                matches.append(Match(pattern: outputs[k], end: Int32(i + 1)))
-                k += 1
-            }
-        }
+        }}}}}}}}
     }
 
-    /// Approximate bytes held, for the benchmark's memory figure.
     var byteCount: Int {
         symbolClass.count * 4 + rootNext.count * 4 + childStart.count * 4 + childClass.count * 4 + childTarget.count * 4
             + fail.count * 4 + outputStart.count * 4 + outputs.count * 4

@@ -138,6 +138,8 @@ extension IntentMatcher {
     /// Where the question goes on after a task it says is done: "社保办完了，现在去交税"
     /// (from 现在), "网上都办完了，就差拿证" (from 就差). Nil when nothing is said done.
     func afterTaskDone(_ text: [UInt32]) -> Int? {
+        // Every done word holds 完, 好, 定 or 已, or is English with a d or an f: most questions hold none.
+        guard text.contains(where: { $0 == 0x5B8C || $0 == 0x597D || $0 == 0x5B9A || $0 == 0x5DF2 || $0 == 0x64 || $0 == 0x66 }) else { return nil }
         var doneEnd: Int?
         for word in Self.doneWords {
             if let k = ContextCues.find(word, in: text), doneEnd == nil || k + word.count < doneEnd! { doneEnd = k + word.count }
