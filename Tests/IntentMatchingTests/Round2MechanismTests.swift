@@ -3,11 +3,7 @@ import HallModel
 import XCTest
 
 /// The mechanisms added after the second held-out round, each with sentences of our own.
-final class Round2MechanismTests: XCTestCase {
-    var matcher: IntentMatcher { UnderstandingTests.matcher }
-
-    func talk(_ turns: [String]) -> [MatchDecision] { UnderstandingTests.talk(turns) }
-
+final class Round2MechanismTests: XCTestCase, UsesBuiltInMatcher {
     func testASlipForTenAloneBeforeHaoChuangIsWindowTen() {
         XCTAssertEqual(matcher.match("请问石号窗口怎么走").destination, "window-10")
         XCTAssertEqual(matcher.match("实号窗口").destination, "window-10")

@@ -3,11 +3,7 @@ import HallModel
 import XCTest
 
 /// The mechanisms added after the fourth held-out round, each with sentences of our own.
-final class Round4MechanismTests: XCTestCase {
-    var matcher: IntentMatcher { UnderstandingTests.matcher }
-
-    func talk(_ turns: [String]) -> [MatchDecision] { UnderstandingTests.talk(turns) }
-
+final class Round4MechanismTests: XCTestCase, UsesBuiltInMatcher {
     func testPinyinSpelledInLettersMatchesTheKeywordItSpells() {
         let d = matcher.match("请问 shenfenzheng 在哪里办")
         XCTAssertEqual(d.destination, "police-general")

@@ -3,11 +3,7 @@ import HallModel
 import XCTest
 
 /// The mechanisms added after the fifth held-out round, each with sentences of our own.
-final class Round5MechanismTests: XCTestCase {
-    var matcher: IntentMatcher { UnderstandingTests.matcher }
-
-    func talk(_ turns: [String]) -> [MatchDecision] { UnderstandingTests.talk(turns) }
-
+final class Round5MechanismTests: XCTestCase, UsesBuiltInMatcher {
     func testATypingSlipInAnEnglishWordIsTheKeywordWord() {
         XCTAssertEqual(matcher.match("where can I renew my pasport").destination, "exit-entry")
         XCTAssertEqual(matcher.match("how to get a drivers lisence").destination, "vehicle-admin")
