@@ -13,7 +13,7 @@ struct EnglishSpelling: Sendable {
         var byLetter = [[[UInt32]]](repeating: [], count: 26)
         var known = Self.common
         for keyword in keywords where keyword.allSatisfy({ $0 < 0x80 }) {
-            for word in keyword.split(whereSeparator: { !TextNormalizer.isLetterOrDigit($0) }) where word.count >= Self.shortest {
+            for word in keyword.split(whereSeparator: { !IntentMatcher.isWordScalar($0) }) where word.count >= Self.shortest {
                 let w = Array(word)
                 guard LatinPinyin.isLetter(w[0]), known.insert(w).inserted else { continue }
                 byLetter[Int(w[0] - 0x61)].append(w)
@@ -29,9 +29,9 @@ struct EnglishSpelling: Sendable {
         var changed = false
         var i = 0
         while i < text.count {
-            guard LatinPinyin.isLetter(text[i]), i == 0 || !TextNormalizer.isLetterOrDigit(text[i - 1]) else { i += 1; continue }
+            guard LatinPinyin.isLetter(text[i]), i == 0 || !IntentMatcher.isWordScalar(text[i - 1]) else { i += 1; continue }
             var j = i
-            while j < text.count, TextNormalizer.isLetterOrDigit(text[j]) { j += 1 }
+            while j < text.count, IntentMatcher.isWordScalar(text[j]) { j += 1 }
             if j - i >= Self.shortest, let word = fix(text[i..<j]) {
                 text.replaceSubrange(i..<j, with: word)
                 j = i + word.count

@@ -102,8 +102,8 @@ public struct TextNormalizer: Sendable {
         var i = 0
         let n = text.count
         while i < n {
-            let atWordStart = i == 0 || !isLetterOrDigit(text[i - 1])
-            if atWordStart, let length = articleLength(text, i), i + length == n || !isLetterOrDigit(text[i + length]) {
+            let atWordStart = i == 0 || !IntentMatcher.isWordScalar(text[i - 1])
+            if atWordStart, let length = articleLength(text, i), i + length == n || !IntentMatcher.isWordScalar(text[i + length]) {
                 var end = i + length
                 // The space after it goes too; an article alone at the end leaves its space behind.
                 if end < n, text[end] == space { end += 1 } else if out > 0, text[out - 1] == space { out -= 1 }
@@ -117,9 +117,6 @@ public struct TextNormalizer: Sendable {
         text.removeLast(n - out)
         if let last = text.last, isBreak(last) { text.removeLast() }
     }
-
-    @inline(__always)
-    static func isLetterOrDigit(_ c: UInt32) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) }
 
     /// The length of the article ("a", "an", "the") starting at i, if one does.
     private static func articleLength(_ text: [UInt32], _ i: Int) -> Int? {
