@@ -28,11 +28,16 @@ public struct ValidationError: Error, Sendable, CustomStringConvertible {
 struct DiagnosticLog {
     let file: String
     private(set) var items: [Diagnostic] = []
+    /// The file's last line, once its text is known. libyaml puts the marks of what ends
+    /// the stream (an empty document after `---`, a syntax error at the end) on the line
+    /// after the last when the file has no final line break: a problem never names a line
+    /// the file does not have.
+    var lastLine = Int.max
 
     init(file: String) { self.file = file }
 
     mutating func add(_ line: Int, _ message: String) {
-        items.append(Diagnostic(file: file, line: line, message))
+        items.append(Diagnostic(file: file, line: min(max(line, 1), lastLine), message))
     }
 
     mutating func append(contentsOf other: [Diagnostic]) { items += other }

@@ -42,6 +42,7 @@ public struct YAMLReader {
             log.add(line, problem)
             return nil
         }
+        log.lastLine = Self.lineCount(text)
         let uses = YAMLAnchors.scan(text)
         guard uses.isEmpty else {
             log.append(contentsOf: YAMLAnchors.diagnostics(uses, file: file))
@@ -57,9 +58,7 @@ public struct YAMLReader {
             case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _),
                 let .composer(_, problem, mark, _):
                 // The error's context repeats the whole document: the problem and line suffice.
-                // At the end of a file without a final line break libyaml's mark is on the
-                // line after the last: the problem is reported on the last line.
-                log.add(min(mark.line, Self.lineCount(text)), "YAML syntax error: \(problem) (column \(mark.column))")
+                log.add(mark.line, "YAML syntax error: \(problem) (column \(mark.column))")
             case let .duplicatedKeysInMapping(duplicates, context):
                 log.add(context.mark.line, "YAML syntax error: \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) appears twice in one mapping")
             case let .reader(problem, _, _, _):

@@ -100,3 +100,30 @@ final class YAMLSyntaxErrorLineTests: XCTestCase {
         }
     }
 }
+
+/// Found by Fuzz/ (fuzz-hall-files, input 1,008,988 of its second run): a file of only
+/// `---` without a final line break was refused on line 2 of a 1-line file, because
+/// libyaml puts the empty document's mark on the line after the last. Every refusal of
+/// every staff file now names a line the file has.
+final class EmptyDocumentLineTests: XCTestCase {
+    func testAnEmptyDocumentWithoutAFinalLineBreakIsRefusedOnItsOnlyLine() {
+        for text in ["---", "--- ", "# tables\n---"] {
+            let lines = YAMLReader.lineCount(text)
+            let refusals: [(String, () throws -> Void)] = [
+                ("intents/normalization.yaml", { _ = try IntentsLoader.load(files: [("intents/normalization.yaml", text)]) }),
+                ("maps/empty.yaml", { _ = try FloorMapLoader.load(text: text, file: "maps/empty.yaml") }),
+                ("maps/empty.calendar.yaml", { _ = try CalendarLoader.load(text: text, file: "maps/empty.calendar.yaml") }),
+            ]
+            for (file, load) in refusals {
+                XCTAssertThrowsError(try load(), "\(file): \(text.debugDescription)") { error in
+                    let diagnostics = (error as? ValidationError)?.diagnostics ?? []
+                    XCTAssertFalse(diagnostics.isEmpty, file)
+                    for diagnostic in diagnostics {
+                        XCTAssertEqual(diagnostic.file, file)
+                        XCTAssertTrue((1...lines).contains(diagnostic.line), "\(diagnostic) in a \(lines)-line file")
+                    }
+                }
+            }
+        }
+    }
+}
