@@ -7,6 +7,7 @@ enum ContextCues {
     static let rejection = scalars([
         "都不是", "都不对", "都不要", "都不用", "都不办", "都没有", "哪个都不", "两个都不", "不是这些", "不是这两个", "不是这几个",
         "都不太对", "别的", "其他的", "其它的", "另外的", "以上都不", "没有我要", "没有我想", "没我要", "不是我要的", "不是我想",
+        "不是那些", "不是那两个", "不是那几个",
         "neither", "none", "not these", "not those", "something else", "other one", "nope neither",
     ])
 
@@ -14,7 +15,8 @@ enum ContextCues {
         "几号窗口", "哪个窗口", "几号", "哪个口", "怎么走", "怎么去", "咋走", "咋去", "怎么过去", "在哪", "在那", "哪里", "哪儿",
         "哪边", "东边", "西边", "南边", "北边", "东面", "西面", "哪一边", "什么位置", "具体位置", "位置", "哪个厅", "哪个区", "东厅", "西厅", "哪个大厅", "中庭", "楼上", "楼下", "几楼", "多远", "远吗", "远不远", "带我去", "带路", "领我去",
         "过去", "去那", "往哪", "材料", "带什么", "需要什么", "要什么", "手续", "几点", "什么时候", "开门", "下班", "上班",
-        "营业时间", "排队", "要多久", "人多吗", "what documents", "what do i need", "bring", "opening hours", "when does", "how do i get", "how to get", "where is it", "where", "which window", "which counter",
+        "营业时间", "排队", "要多久", "人多吗", "中午", "午休", "周末", "周六", "周日", "星期六", "星期天", "礼拜天", "办不办", "开不开", "还办吗",
+        "lunch", "weekend", "saturday", "sunday", "still open", "what documents", "what do i need", "bring", "opening hours", "when does", "how do i get", "how to get", "where is it", "where", "which window", "which counter",
         "which hall", "which side", "east hall", "west hall", "is that in", "is it in", "is it near", "how far", "take me", "the way", "directions", "which number",
     ])
 

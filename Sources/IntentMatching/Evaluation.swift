@@ -169,7 +169,13 @@ extension IntentMatcher {
             let explained = (0..<exactCount).contains { h in
                 s.hits[h].status == .counted && s.hits[h].start < j && i < s.hits[h].end
             }
-            if explained || !latinPinyin.split(s.text, i, j, into: &s.spelled, scratch: &s.splitting) {
+            if !explained, let keyword = initials.keyword(in: s.text, i, j) {
+                // "gjj": the initials stand alone, a phrase of their own, counted as Chinese.
+                scanSpelled(from: phrase, exactCount: exactCount, &s)
+                s.hits.append(KeywordHit(pattern: keyword, start: i, end: j, viaPinyin: true, status: .counted))
+                s.spelled.append(SpelledSyllable(id: Self.initialsSyllable, start: i, end: j))
+                phrase = s.spelled.count
+            } else if explained || !latinPinyin.split(s.text, i, j, into: &s.spelled, scratch: &s.splitting) {
                 scanSpelled(from: phrase, exactCount: exactCount, &s)
                 phrase = s.spelled.count
             }
@@ -179,6 +185,9 @@ extension IntentMatcher {
         // Kept only where they spelled a keyword: the language guess counts them as Chinese.
         s.spelled.removeAll { $0.id == 0 }
     }
+
+    /// Marks a run of initials among the spelled syllables: never scanned, kept for the language guess.
+    static let initialsSyllable = UInt16.max
 
     /// Scans the syllables of one phrase, s.spelled[from...], and marks them spent (id 0)
     /// unless a keyword was found in them.
@@ -249,19 +258,36 @@ extension IntentMatcher {
     /// 是 要 我 而 想 找 改 只 但: after a negated word, the turn to what is wanted.
     static let contrast: Set<UInt32> = [0x662F, 0x8981, 0x6211, 0x800C, 0x60F3, 0x627E, 0x6539, 0x53EA, 0x4F46]
 
-    /// "X不V了，…Y" (公积金不提了，我想问问在哪交水费): the word just before the cue is what the
-    /// visitor no longer wants, when a 了 follows the cue's verb and something else is asked.
+    /// "X不V了，…Y" (公积金不提了，我想问问在哪交水费; 房本我今天不办了，就想问网签在哪) and
+    /// "X不是我办，…Y" (施工许可不是我办，我是来注册公司的): the word named before the cue is
+    /// what the visitor no longer wants, when something else is asked after it. A few
+    /// characters may stand between the word and its cue (我今天, 的事), never a clause break
+    /// or another word that means something.
     private func negateGivenUp(cue c: Int, _ s: inout MatchScratch) {
         let cueStart = s.hits[c].start, cueEnd = s.hits[c].end
         var k = cueEnd
         while k < s.text.count, k <= cueEnd + 1, s.text[k] != Self.le, !TextNormalizer.isBreak(s.text[k]) { k += 1 }
-        guard k < s.text.count, s.text[k] == Self.le else { return }
+        let givenUp = k < s.text.count && s.text[k] == Self.le
+        let notMine = cueEnd < s.text.count && s.text[cueEnd] == Self.wo
+        guard givenUp || notMine else { return }
+        let after = givenUp ? k : cueEnd
         // Only when the visitor goes on to something else: "社保不交了怎么办" is about 社保.
-        guard s.hits.contains(where: { $0.status == .counted && $0.start > k && facts.has($0.pattern, .meaningful) }) else { return }
-        for h in s.hits.indices where s.hits[h].status == .counted && h != c && s.hits[h].end <= cueStart && cueStart - s.hits[h].end <= 1 {
+        guard s.hits.contains(where: { $0.status == .counted && $0.start > after && facts.has($0.pattern, .meaningful) }) else { return }
+        for h in s.hits.indices where s.hits[h].status == .counted && h != c && s.hits[h].end <= cueStart
+            && cueStart - s.hits[h].end <= Self.givenUpGap {
+            let gap = s.text[s.hits[h].end..<cueStart]
+            guard !gap.contains(where: TextNormalizer.isBreak),
+                  !s.hits.indices.contains(where: { m in
+                      m != h && m != c && s.hits[m].start >= s.hits[h].end && s.hits[m].end <= cueStart
+                          && s.hits[m].status == .counted && facts.has(s.hits[m].pattern, .meaningful)
+                  }) else { continue }
             if facts.has(s.hits[h].pattern, .negatable) { s.hits[h].status = .negated }
         }
     }
+
+    static let wo: UInt32 = 0x6211  // 我
+    /// Characters allowed between a task given up and its cue: "房本我今天不办了".
+    static let givenUpGap = 3
 
     private func score(_ s: inout MatchScratch) {
         let n = intentIDs.count

@@ -53,6 +53,8 @@ public struct IntentMatcher: Sendable {
     let pinyinPatterns: [Int32]
     /// Splits pinyin written in letters into syllables.
     let latinPinyin: LatinPinyin
+    /// Reads "gjj", "sfz" as the keyword they are the initials of.
+    let initials: PinyinInitials
     /// Reads a typing slip in an English word as the keyword word it is a slip of.
     let spelling: EnglishSpelling
     /// Syllable id to its fuzzy class (zh/z, ch/c, sh/s, -ng/-n fold together).
@@ -118,6 +120,16 @@ public struct IntentMatcher: Sendable {
         }
         pinyin = KeywordAutomaton(patterns: pinyinTexts, symbolLimit: fuzzy.classCount)
         latinPinyin = LatinPinyin(syllables: hanzi.syllables)
+        let place = place
+        initials = PinyinInitials(keywords: compiled.patterns.indices.compactMap { id in
+            let pattern = compiled.patterns[id]
+            guard (2...PinyinInitials.maxLetters).contains(pattern.text.count), pattern.text.allSatisfy({ $0 >= 0x3400 }),
+                  let intent = pattern.roles.lazy.compactMap({ if case let .term(intent, false) = $0 { intent } else { nil } }).first
+            else { return nil }
+            let letters = pattern.text.compactMap { hanzi.syllables[Int(hanzi.syllable($0))].unicodeScalars.first?.value }
+            guard letters.count == pattern.text.count else { return nil }
+            return (Int32(id), place[Int(intent)], letters)
+        })
         spelling = EnglishSpelling(keywords: compiled.patterns.map(\.text))
         pinyinPatterns = owners
     }

@@ -101,7 +101,10 @@ public struct VisitorContext: Sendable, Hashable {
         // of its own (丢了) would have decided alone.
         let sameMatterToo = forSomeoneElse && ContextCues.contains(ContextCues.too, in: s.text)
             && decision.intent.flatMap(matcher.intentIndex).map { s.weakOnly[$0] } == true
-        guard !byKeyword || sameMatterToo, forSomeoneElse || ContextCues.contains(ContextCues.followUp, in: s.text) else { return decision }
+        let followsUp = ContextCues.contains(ContextCues.followUp, in: s.text)
+        // "周末开不开" after 公积金: a weak word alone (周末) is less sure than the answer just given.
+        let weakAlone = followsUp && decision.intent.flatMap(matcher.intentIndex).map { s.weakOnly[$0] } == true
+        guard !byKeyword || sameMatterToo || weakAlone, forSomeoneElse || followsUp else { return decision }
         var d = decision
         d.outcome = .route
         d.destination = destination
@@ -126,6 +129,11 @@ public struct VisitorContext: Sendable, Hashable {
             return d
         }
         if ContextCues.contains(ContextCues.rejection, in: s.text) || ContextCues.contains(ContextReplies.rejection, in: s.text) {
+            // "都不是，我是来找厕所的": the offers rejected, and a new matter asked clearly.
+            if decision.outcome == .route, case .clearWinner = decision.rule, let destination = decision.destination,
+               !offered.contains(destination) {
+                return decision
+            }
             var d = decision
             (d.outcome, d.destination, d.intent, d.candidates, d.confidence) = (.fallback, nil, nil, [], 0)
             d.rule = .context(.rejectedAll)
