@@ -24,6 +24,10 @@ enum ChineseNumerals {
         }
     }
 
+    static let chineseDigits: [UInt32] = "零一二三四五六七八九".unicodeScalars.map(\.value)
+    @inline(__always)
+    static func isTensWord(_ c: UInt32) -> Bool { c == ten || c == hundred || c == formalTen || c == formalHundred }
+
     static let ten: UInt32 = 0x5341       // 十
     static let hundred: UInt32 = 0x767E   // 百
     static let formalTen: UInt32 = 0x62FE     // 拾
@@ -110,6 +114,12 @@ enum ChineseNumerals {
     static func rewriteWindowNumbers(_ text: inout [UInt32]) {
         // A reference needs 号, 窗 or 第, or the English word: most questions have none.
         guard text.contains(where: { $0 == hao || $0 == chuang || $0 == di || $0 == 0x77 || $0 == 0x63 }) else { return }
+        EnglishNumerals.rewriteAfterWindowWords(&text)
+        // "4十1号窗口": a digit typed beside 十 or 百 is that numeral.
+        for k in text.indices where text[k] >= 0x30 && text[k] <= 0x39 {
+            let beside = (k > 0 && isTensWord(text[k - 1])) || (k + 1 < text.count && isTensWord(text[k + 1]))
+            if beside { text[k] = chineseDigits[Int(text[k] - 0x30)] }
+        }
         var i = 0
         while i < text.count {
             let slipAlone = isTenSlip(text[i]) && isBareSlipWindow(text, i)

@@ -12,10 +12,13 @@ struct EnglishSpelling: Sendable {
     init(keywords: [[UInt32]]) {
         var byLetter = [[[UInt32]]](repeating: [], count: 26)
         var known = Self.common
+        var targets: Set<[UInt32]> = []
         for keyword in keywords where keyword.allSatisfy({ $0 < 0x80 }) {
             for word in keyword.split(whereSeparator: { !IntentMatcher.isWordScalar($0) }) where word.count >= Self.shortest {
                 let w = Array(word)
-                guard LatinPinyin.isLetter(w[0]), known.insert(w).inserted else { continue }
+                // A common word that a keyword holds ("entrance") is a slip's target too.
+                guard LatinPinyin.isLetter(w[0]), targets.insert(w).inserted else { continue }
+                known.insert(w)
                 byLetter[Int(w[0] - 0x61)].append(w)
             }
         }
