@@ -54,8 +54,9 @@ struct EnglishSpelling: Sendable {
         var best: [UInt32]?
         var bestDistance = allowed + 1
         var tie = false
+        var rows: [Int] = []
         for word in words[Int(typed[0] - 0x61)] where abs(word.count - typed.count) <= allowed && !typed.starts(with: word) {
-            let d = Self.distance(typed, word, limit: allowed)
+            let d = Self.distance(typed, word, limit: allowed, rows: &rows)
             if d < bestDistance {
                 (best, bestDistance, tie) = (word, d, false)
             } else if d == bestDistance, best != word {
@@ -68,24 +69,34 @@ struct EnglishSpelling: Sendable {
     /// Edit distance (insertions, deletions, substitutions, adjacent swaps), or limit + 1
     /// once it must exceed `limit`.
     static func distance(_ a: [UInt32], _ b: [UInt32], limit: Int) -> Int {
+        var rows: [Int] = []
+        return distance(a, b, limit: limit, rows: &rows)
+    }
+
+    /// The same, with the three rows it keeps (two before and the current) in `rows`, reused
+    /// from one comparison to the next.
+    static func distance(_ a: [UInt32], _ b: [UInt32], limit: Int, rows: inout [Int]) -> Int {
         let n = a.count, m = b.count
-        var before = [Int](repeating: 0, count: m + 1)
-        var previous = Array(0...m)
-        var current = [Int](repeating: 0, count: m + 1)
+        let width = m + 1
+        rows.removeAll(keepingCapacity: true)
+        rows.append(contentsOf: repeatElement(0, count: 3 * width))
+        // Row r of the three lives at rows[r * width ..< (r + 1) * width].
+        var (before, previous, current) = (0, width, 2 * width)
+        for j in 0...m { rows[previous + j] = j }
         for i in 1...n {
-            current[0] = i
-            var rowBest = current[0]
+            rows[current] = i
+            var rowBest = i
             for j in 1...m {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var d = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d = min(d, before[j - 2] + 1) }
-                current[j] = d
+                var d = min(rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d = min(d, rows[before + j - 2] + 1) }
+                rows[current + j] = d
                 rowBest = min(rowBest, d)
             }
             if rowBest > limit { return limit + 1 }
             (before, previous, current) = (previous, current, before)
         }
-        return previous[m]
+        return rows[previous + m]
     }
 
     /// Common English words of five letters or more that a visitor's question holds and no

@@ -10,18 +10,28 @@ struct KeywordAutomaton: Sendable {
         var end: Int32
     }
 
-    /// Symbol to class; class 0 is every symbol no pattern contains. 32 bits: a hall's
-    /// keywords may hold more distinct characters than 16 bits count.
-    private let symbolClass: [UInt32]
-    /// The root's transition per class (0: stay at the root).
-    private let rootNext: [Int32]
-    /// Children of state s are childClass/childTarget[childStart[s]..<childStart[s+1]], by class.
-    private let childStart: [Int32]
-    private let childClass: [UInt32]
-    private let childTarget: [Int32]
-    private let fail: [Int32]
-    private let outputStart: [Int32]
-    private let outputs: [Int32]
+    /// The eight tables of the automaton, end to end in one buffer so that a scan reads
+    /// them through one pointer (`Sections` says where each begins); indices and state
+    /// numbers are non-negative and kept as their UInt32 values.
+    /// - symbol class (32 bits: a hall's keywords may hold more distinct characters than 16
+    ///   bits count); class 0 is every symbol no pattern contains;
+    /// - the root's transition per class (0: stay at the root);
+    /// - children of state s: childClass/childTarget[childStart[s]..<childStart[s+1]], by class;
+    /// - failure links; outputs of state s: outputs[outputStart[s]..<outputStart[s+1]].
+    private let table: [UInt32]
+    private let sections: Sections
+
+    struct Sections: Sendable {
+        var symbolCount = 0
+        var rootNext = 0
+        var childStart = 0
+        var childClass = 0
+        var childTarget = 0
+        var fail = 0
+        var outputStart = 0
+        var outputs = 0
+    }
+
     let stateCount: Int
 
     /// `patterns[i]` is matched as pattern id `i`; empty patterns are ignored.
@@ -100,68 +110,67 @@ struct KeywordAutomaton: Sendable {
         }
         outStart[states] = Int32(flatOut.count)
 
-        symbolClass = classes
-        rootNext = root
-        childStart = starts
-        childClass = flatClass
-        childTarget = flatTarget
-        self.fail = fail
-        outputStart = outStart
-        outputs = flatOut
+        var sections = Sections(symbolCount: classes.count)
+        var table = classes
+        func append(_ part: [Int32], at base: inout Int) {
+            base = table.count
+            table += part.map { UInt32(bitPattern: $0) }
+        }
+        append(root, at: &sections.rootNext)
+        append(starts, at: &sections.childStart)
+        sections.childClass = table.count
+        table += flatClass
+        append(flatTarget, at: &sections.childTarget)
+        append(fail, at: &sections.fail)
+        append(outStart, at: &sections.outputStart)
+        append(flatOut, at: &sections.outputs)
+        self.table = table
+        self.sections = sections
         stateCount = states
     }
 
     /// Appends every occurrence of every pattern, overlapping ones included.
     func scan(_ symbols: UnsafeBufferPointer<UInt32>, into matches: inout [Match]) {
-        // The hot loop of every question: the tables read through buffer pointers (no
-        // bounds checks, no retains); every index below is within its table by construction.
-        symbolClass.withUnsafeBufferPointer { symbolClass in
-        rootNext.withUnsafeBufferPointer { rootNext in
-        childStart.withUnsafeBufferPointer { childStart in
-        childClass.withUnsafeBufferPointer { childClass in
-        childTarget.withUnsafeBufferPointer { childTarget in
-        fail.withUnsafeBufferPointer { fail in
-        outputStart.withUnsafeBufferPointer { outputStart in
-        outputs.withUnsafeBufferPointer { outputs in
+        let o = sections
+        // The hot loop of every question: the tables read through one buffer pointer (no
+        // bounds checks, no retains); every index below is within its section by construction.
+        table.withUnsafeBufferPointer { t in
             var state = 0
-            let limit = UInt32(symbolClass.count)
+            let limit = UInt32(o.symbolCount)
             for i in 0..<symbols.count {
                 let symbol = symbols[i]
-                let c = symbol < limit ? symbolClass[Int(symbol)] : 0
+                let c = symbol < limit ? t[Int(symbol)] : 0
                 if c == 0 {
                     state = 0
                     continue
                 }
                 while true {
                     if state == 0 {
-                        state = Int(rootNext[Int(c)])
+                        state = Int(t[o.rootNext + Int(c)])
                         break
                     }
-                    var k = Int(childStart[state])
-                    let end = Int(childStart[state + 1])
+                    var k = Int(t[o.childStart + state])
+                    let end = Int(t[o.childStart + state + 1])
                     var next = -1
                     while k < end {
-                        if childClass[k] == c { next = Int(childTarget[k]); break }
+                        if t[o.childClass + k] == c { next = Int(t[o.childTarget + k]); break }
                         k += 1
                     }
                     if next >= 0 {
                         state = next
                         break
                     }
-                    state = Int(fail[state])
+                    state = Int(t[o.fail + state])
                 }
-                var k = Int(outputStart[state])
-                let stop = Int(outputStart[state + 1])
+                var k = Int(t[o.outputStart + state])
+                let stop = Int(t[o.outputStart + state + 1])
                 while k < stop {
-                    matches.append(Match(pattern: outputs[k], end: Int32(i + 1)))
+                    matches.append(Match(pattern: Int32(bitPattern: t[o.outputs + k]), end: Int32(i + 1)))
                     k += 1
                 }
             }
-        }}}}}}}}
+        }
     }
 
-    var byteCount: Int {
-        symbolClass.count * 4 + rootNext.count * 4 + childStart.count * 4 + childClass.count * 4 + childTarget.count * 4
-            + fail.count * 4 + outputStart.count * 4 + outputs.count * 4
-    }
+    var byteCount: Int { table.count * 4 }
 }
