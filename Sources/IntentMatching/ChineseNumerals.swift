@@ -101,6 +101,24 @@ enum ChineseNumerals {
         }
     }
 
+    static let si: UInt32 = 0x6B7B       // 死, heard for 四
+    static let good: UInt32 = 0x597D     // 好, heard for 号
+
+    /// Slips a recogniser makes right before 窗: 号 heard as 好 after a number ("十八好窗口"),
+    /// 四 heard as 死 before 号/好 or 十 ("死号窗口", "死十二号"). Only there.
+    static func repairSlipsBeforeWindow(_ text: inout [UInt32]) {
+        guard text.contains(good) || text.contains(si) else { return }
+        for k in text.indices where text[k] == good && k > 0 && k + 1 < text.count && text[k + 1] == chuang {
+            let c = text[k - 1]
+            if isNumeral(c) || isTenSlip(c) || c == si || (c >= 0x30 && c <= 0x39) { text[k] = hao }
+        }
+        for k in text.indices where text[k] == si && k + 1 < text.count {
+            let next = text[k + 1]
+            let windowAfter = next == hao && k + 2 < text.count && text[k + 2] == chuang
+            if windowAfter || next == ten { text[k] = 0x56DB }  // 四
+        }
+    }
+
     /// A slip for 十 standing alone as the whole number, where only a window can be meant:
     /// "石号窗口" is 10号窗口. It needs 号 and then 窗 (a bare "时号" is not a window).
     static func isBareSlipWindow(_ text: [UInt32], _ k: Int) -> Bool {
@@ -120,14 +138,15 @@ enum ChineseNumerals {
             let beside = (k > 0 && isTensWord(text[k - 1])) || (k + 1 < text.count && isTensWord(text[k + 1]))
             if beside { text[k] = chineseDigits[Int(text[k] - 0x30)] }
         }
+        repairSlipsBeforeWindow(&text)
         var i = 0
         while i < text.count {
-            let slipAlone = isTenSlip(text[i]) && isBareSlipWindow(text, i)
+            let slipAlone = (isTenSlip(text[i]) || text[i] == shi) && isBareSlipWindow(text, i)
             // 四十 said with a flat s (sì shí as shì shí) comes out 是是 or 是十: a 是 before a ten is 四.
             // Only where a number is expected (first, after 第, 窗口, 去, 到, 找, 在): elsewhere 是
             // is the verb ("不是十五号").
             let fourAsShi = text[i] == shi && i + 1 < text.count && (text[i + 1] == shi || text[i + 1] == ten || isTenSlip(text[i + 1]))
-                && (i == 0 || TextNormalizer.isBreak(text[i - 1]) || numberExpectedAfter.contains(text[i - 1]))
+                && (i == 0 || numberExpectedAfter.contains(text[i - 1]))
             guard isNumeral(text[i]) || (isTenSlip(text[i]) && i + 1 < text.count && digit(text[i + 1]) != nil) || slipAlone || fourAsShi else {
                 i += 1
                 continue

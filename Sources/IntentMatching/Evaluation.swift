@@ -14,7 +14,8 @@ public struct KeywordHit: Sendable, Hashable {
         case overlapsExact
         /// An English word found inside a longer word.
         case notAWord
-        /// A negation cue inside an A-not-A question ("是不是"), which negates nothing.
+        /// A negation cue that negates nothing here: inside an A-not-A question ("是不是"), or
+        /// 除了 with everything else turned away ("除了公证，其他都不用").
         case question
     }
 
@@ -105,6 +106,13 @@ extension IntentMatcher {
             for h in 0..<exactCount where s.hits[h].status == .counted && s.hits[h].start < end && start < s.hits[h].end {
                 let longer = start <= s.hits[h].start && s.hits[h].end <= end && length > s.hits[h].end - s.hits[h].start
                 if !longer, facts.has(s.hits[h].pattern, .meaningful) {
+                    status = .overlapsExact
+                    break
+                }
+                // Nor does it hear a task in a negation said exactly: "驾照不办了" is no 驾照补办.
+                if facts.has(s.hits[h].pattern, .negation), (s.hits[h].start..<s.hits[h].end).contains(where: { k in
+                    s.text[k] != facts.text[keyword + k - start]
+                }) {
                     status = .overlapsExact
                     break
                 }
@@ -225,6 +233,12 @@ extension IntentMatcher {
                 continue
             }
             let cueEnd = s.hits[c].end
+            // "除了公证，其他地方都不用去": all but the word are turned away, so it is wanted.
+            if s.text[cueStart..<cueEnd].elementsEqual(Self.chule),
+               Self.everythingElse.contains(where: { ContextCues.find($0, in: Array(s.text[cueEnd...])) != nil }) {
+                s.hits[c].status = .question
+                continue
+            }
             let isEnglishCue = s.text[cueEnd - 1] < 0x80
             // "公积金不提了": a task given up is named before the cue, which a 了 closes.
             if !isEnglishCue { negateGivenUp(cue: c, &s) }
@@ -255,6 +269,9 @@ extension IntentMatcher {
     }
 
     static let le: UInt32 = 0x4E86  // 了
+    static let chule: [UInt32] = [0x9664, 0x4E86]  // 除了
+    /// After 除了X: the rest named as not needed, which leaves X.
+    static let everythingElse = ContextCues.scalars(["其他", "其它", "别的", "其余", "别处", "别的地方"])
     /// 是 要 我 而 想 找 改 只 但: after a negated word, the turn to what is wanted.
     static let contrast: Set<UInt32> = [0x662F, 0x8981, 0x6211, 0x800C, 0x60F3, 0x627E, 0x6539, 0x53EA, 0x4F46]
 

@@ -134,6 +134,7 @@ extension IntentMatcher {
     static let laterWords = ContextCues.scalars(["等会", "等一会", "待会", "一会儿", "过会", "等下", "回头", "later"])
     /// A task said to be done ("办完了", "弄好了") …
     static let doneWords = ContextCues.scalars(["办完了", "弄完了", "搞完了", "办好了", "弄好了", "搞定了", "做完了", "交完了", "办完", "弄完",
+                                                "办过了", "弄过了", "交过了", "已经办过",
                                                 "已经办了", "finished", "done with", "i'm done", "im done"])
     /// … and then what the visitor wants now.
     static let nowWords = ContextCues.scalars(["现在", "接下来", "下一步", "就差", "还差", "只差", "还剩", "now", "next"])
@@ -141,8 +142,9 @@ extension IntentMatcher {
     /// Where the question goes on after a task it says is done: "社保办完了，现在去交税"
     /// (from 现在), "网上都办完了，就差拿证" (from 就差). Nil when nothing is said done.
     func afterTaskDone(_ text: [UInt32]) -> Int? {
-        // Every done word holds 完, 好, 定 or 已, or is English with a d or an f: most questions hold none.
-        guard text.contains(where: { $0 == 0x5B8C || $0 == 0x597D || $0 == 0x5B9A || $0 == 0x5DF2 || $0 == 0x64 || $0 == 0x66 }) else { return nil }
+        // Every done word holds 完, 好, 定, 过 or 已, or is English with a d or an f: most questions hold none.
+        guard text.contains(where: { $0 == 0x5B8C || $0 == 0x597D || $0 == 0x5B9A || $0 == 0x8FC7 || $0 == 0x5DF2 || $0 == 0x64 || $0 == 0x66 })
+        else { return nil }
         var doneEnd: Int?
         for word in Self.doneWords {
             if let k = ContextCues.find(word, in: text), doneEnd == nil || k + word.count < doneEnd! { doneEnd = k + word.count }

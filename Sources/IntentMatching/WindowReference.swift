@@ -33,7 +33,8 @@ enum WindowReference {
     }
 
     /// Cues that turn away from the window named right after them, in the same clause.
-    static let awayCues: [[UInt32]] = ["不去", "不是", "不要", "不找", "别去", "不用去", "not"].map { $0.unicodeScalars.map(\.value) }
+    static let awayCues: [[UInt32]] = ["不去", "不是", "不要", "不找", "别去", "别带我去", "别让我去", "别领我去", "不用去", "not"]
+        .map { $0.unicodeScalars.map(\.value) }
 
     /// Cues that make the window named right after them one the visitor has been at.
     static let pastCues: [[UInt32]] = ["刚才在", "刚刚在", "刚在", "之前在", "刚才去", "刚从", "刚刚从", "刚才从", "已经去过"]
@@ -72,6 +73,8 @@ enum WindowReference {
             // "第二个" alone is an ordinal (the second of something offered), never a window.
             if before == di, after == chuang || after == hao { return (value, i, j) }
             if before == kou || before == chuang || followsEnglishNoun(text, at: i) { return (value, i, j) }
+            // "No.15 window": the English word after the number.
+            if endsWithNoun(text, atStartOf: k) { return (value, i, j) }
             i = j
         }
         return nil
@@ -89,6 +92,14 @@ enum WindowReference {
             }
         }
         return endsWithNoun(text, at: end)
+    }
+
+    /// An English window word begins at `start` and ends there as a word (not "windows").
+    private static func endsWithNoun(_ text: [UInt32], atStartOf start: Int) -> Bool {
+        englishNouns.contains { noun in
+            let end = start + noun.count
+            return end <= text.count && text[start..<end].elementsEqual(noun) && (end == text.count || !LatinPinyin.isLetter(text[end]))
+        }
     }
 
     private static func endsWithNoun(_ text: [UInt32], at end: Int) -> Bool {
