@@ -121,13 +121,14 @@ public struct IntentMatcher: Sendable {
         pinyin = KeywordAutomaton(patterns: pinyinTexts, symbolLimit: fuzzy.classCount)
         latinPinyin = LatinPinyin(syllables: hanzi.syllables)
         let place = place
+        let initialOf = hanzi.syllables.map { $0.unicodeScalars.first?.value ?? 0 }
         initials = PinyinInitials(keywords: compiled.patterns.indices.compactMap { id in
             let pattern = compiled.patterns[id]
             guard (2...PinyinInitials.maxLetters).contains(pattern.text.count), pattern.text.allSatisfy({ $0 >= 0x3400 }),
                   let intent = pattern.roles.lazy.compactMap({ if case let .term(intent, false) = $0 { intent } else { nil } }).first
             else { return nil }
-            let letters = pattern.text.compactMap { hanzi.syllables[Int(hanzi.syllable($0))].unicodeScalars.first?.value }
-            guard letters.count == pattern.text.count else { return nil }
+            let letters = pattern.text.map { initialOf[Int(hanzi.syllable($0))] }
+            guard !letters.contains(0) else { return nil }
             return (Int32(id), place[Int(intent)], letters)
         })
         spelling = EnglishSpelling(keywords: compiled.patterns.map(\.text))
