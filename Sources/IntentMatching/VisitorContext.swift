@@ -97,13 +97,14 @@ public struct VisitorContext: Sendable, Hashable {
             return d
         }
         let forSomeoneElse = ContextCues.contains(ContextCues.otherPerson, in: s.text) && ContextCues.contains(ContextCues.aboutIt, in: s.text)
+        // Only weak words decided the turn: the answer just given is surer than they are.
+        func decidedByWeakWords() -> Bool { decision.intent.flatMap(matcher.intentIndex).map { s.weakOnly[$0] } == true }
         // "我儿子的也丢了" after 身份证补办: the same matter for someone else, though a weak word
         // of its own (丢了) would have decided alone.
-        let sameMatterToo = forSomeoneElse && ContextCues.contains(ContextCues.too, in: s.text)
-            && decision.intent.flatMap(matcher.intentIndex).map { s.weakOnly[$0] } == true
+        let sameMatterToo = forSomeoneElse && ContextCues.contains(ContextCues.too, in: s.text) && decidedByWeakWords()
         let followsUp = ContextCues.contains(ContextCues.followUp, in: s.text)
-        // "周末开不开" after 公积金: a weak word alone (周末) is less sure than the answer just given.
-        let weakAlone = followsUp && decision.intent.flatMap(matcher.intentIndex).map { s.weakOnly[$0] } == true
+        // "周末开不开" after 公积金: a weak word alone (周末) asks about the place just answered.
+        let weakAlone = followsUp && decidedByWeakWords()
         guard !byKeyword || sameMatterToo || weakAlone, forSomeoneElse || followsUp else { return decision }
         var d = decision
         d.outcome = .route
