@@ -37,6 +37,7 @@ extension VisitorContext {
     /// Takes in the answer the visitor was given (its outcome, offer and destination).
     public mutating func remember(_ answer: Answer) {
         remember(outcome: answer.outcome, candidates: answer.candidates, destination: answer.destination,
-                 intent: answer.intent, askedAgain: answer.contextRule == ContextRule.askedAgain.code)
+                 intent: answer.intent, askedAgain: answer.contextRule == ContextRule.askedAgain.code,
+                 repeated: answer.contextRule == ContextRule.repeated.code)
     }
 }

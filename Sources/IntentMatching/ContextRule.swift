@@ -11,7 +11,8 @@ public enum ContextRule: Sendable, Hashable {
     case rejectedAll
     /// After a clarify: the reply picked nothing ("嗯", "再说一遍"): asked back once more.
     case askedAgain
-    /// After asking back twice, the reply still picked nothing: the consultation desk.
+    /// After asking back twice, the reply still picked nothing, or after an answer said
+    /// twice the visitor still did not catch it: the consultation desk.
     case gaveUp
     /// After an answer: a follow-up that names nothing new ("几号窗口", "怎么走") is about
     /// the same destination.
@@ -22,6 +23,8 @@ public enum ContextRule: Sendable, Hashable {
     /// After an answer: a reply correcting it ("不对，我是说交税", "I meant the tax one") that
     /// names the same destination among others: not that one again.
     case corrected
+    /// After an answer: a reply that did not catch it ("啊？", "再说一遍", "pardon") hears it again.
+    case repeated
 
     /// A short stable code for the query log and metrics.
     public var code: String {
@@ -35,6 +38,7 @@ public enum ContextRule: Sendable, Hashable {
         case .sameDestination: "same-destination"
         case .correctedWindow: "corrected-window"
         case .corrected: "corrected"
+        case .repeated: "repeated"
         }
     }
 
@@ -45,10 +49,11 @@ public enum ContextRule: Sendable, Hashable {
         case .pickedByDescription: "the reply described one of the destinations offered"
         case .rejectedAll: "the reply rejected every destination offered"
         case .askedAgain: "the reply picked nothing: asked back once more"
-        case .gaveUp: "asked back twice and nothing picked: the consultation desk"
+        case .gaveUp: "asked back or answered twice and still nothing caught: the consultation desk"
         case .sameDestination: "a follow-up naming nothing new, about the destination just answered"
         case .correctedWindow: "after a window was answered, the reply corrected its number"
         case .corrected: "the reply corrected the answer before: the destination just answered is set aside"
+        case .repeated: "the reply did not catch the answer: it is given again"
         }
     }
 }

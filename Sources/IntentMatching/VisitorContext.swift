@@ -9,8 +9,9 @@ public struct VisitorContext: Sendable, Hashable {
         /// The hall asked back offering these destinations, best first; `again` once it has
         /// asked a second time.
         case askedBack(candidates: [String], again: Bool)
-        /// The hall answered with a route to this destination.
-        case answered(destination: String, intent: String?)
+        /// The hall answered with a route to this destination; `repeated` once it has said
+        /// it again for a visitor who did not catch it.
+        case answered(destination: String, intent: String?, repeated: Bool)
     }
 
     public private(set) var last: Last = .nothing
@@ -22,16 +23,17 @@ public struct VisitorContext: Sendable, Hashable {
     /// Takes in the decision the visitor was given.
     public mutating func remember(_ decision: MatchDecision) {
         remember(outcome: decision.outcome, candidates: decision.candidates, destination: decision.destination,
-                 intent: decision.intent, askedAgain: decision.rule == .context(.askedAgain))
+                 intent: decision.intent, askedAgain: decision.rule == .context(.askedAgain),
+                 repeated: decision.rule == .context(.repeated))
     }
 
     /// Takes in what the visitor was told: asked back (with the offer), answered (with the
     /// destination) or sent to the desk (the thread ends).
     public mutating func remember(outcome: MatchDecision.Outcome, candidates: [String], destination: String?,
-                                  intent: String?, askedAgain: Bool) {
+                                  intent: String?, askedAgain: Bool, repeated: Bool = false) {
         switch outcome {
         case .route:
-            last = destination.map { .answered(destination: $0, intent: intent) } ?? .nothing
+            last = destination.map { .answered(destination: $0, intent: intent, repeated: repeated) } ?? .nothing
         case .clarify:
             last = .askedBack(candidates: candidates, again: askedAgain)
         case .fallback:
@@ -50,20 +52,34 @@ public struct VisitorContext: Sendable, Hashable {
         switch last {
         case .nothing:
             return decision
-        case let .answered(destination, intent):
-            return followUp(decision, destination: destination, intent: intent, matcher: matcher, scratch)
+        case let .answered(destination, intent, repeated):
+            return followUp(decision, destination: destination, intent: intent, repeated: repeated, matcher: matcher, scratch)
         case let .askedBack(candidates, again):
             return reply(decision, offered: candidates, askedAgain: again, matcher: matcher, scratch)
         }
     }
 
-    private func followUp(_ decision: MatchDecision, destination: String, intent: String?, matcher: IntentMatcher,
+    private func followUp(_ decision: MatchDecision, destination: String, intent: String?, repeated: Bool, matcher: IntentMatcher,
                           _ s: MatchScratch) -> MatchDecision {
         // Only when no keyword decided (the similarity stage may have guessed).
         let byKeyword: Bool
         switch decision.rule {
         case .nothingMatched, .tooWeak, .similarExample, .similarOutOfScope: byKeyword = false
         default: byKeyword = true
+        }
+        // "啊？", "再说一遍" after an answer: the visitor did not catch it, so it is said again
+        // (the desk would send away someone who only misheard); a second time, the desk.
+        if !byKeyword, !s.text.isEmpty, s.window == nil, ContextReplies.bareNumber(in: s.text) == nil,
+           ContextCues.isOnlyFillers(s.text) || ContextCues.contains(ContextCues.unclear, in: s.text) {
+            var d = decision
+            if repeated {
+                (d.outcome, d.destination, d.intent, d.candidates, d.confidence) = (.fallback, nil, nil, [], 0)
+                d.rule = .context(.gaveUp)
+            } else {
+                (d.outcome, d.destination, d.intent, d.candidates, d.confidence) = (.route, destination, intent, [], 1)
+                d.rule = .context(.repeated)
+            }
+            return d
         }
         // "sorry, I meant 38" after window 33: the number corrected, not a new question.
         if !byKeyword, destination.hasPrefix("window-"), s.window == nil,

@@ -15,3 +15,22 @@ final class Round12MechanismTests: XCTestCase, UsesBuiltInMatcher {
         XCTAssertEqual(matcher.match("二手车卖了，过户在哪办").destination, "vehicle-admin")
     }
 }
+
+/// After an answer, a visitor who did not catch it hears it again rather than the desk.
+final class RepeatedAnswerTests: XCTestCase, UsesBuiltInMatcher {
+    func testAReplyThatDidNotCatchTheAnswerHearsItAgain() {
+        for reply in ["啊？", "再说一遍", "pardon?", "嗯？"] {
+            let turns = talk(["护照在哪办", reply])
+            XCTAssertEqual(turns[1].destination, "exit-entry", reply)
+            XCTAssertEqual(turns[1].rule, .context(.repeated), reply)
+        }
+        // A number in it is a correction, not a request to hear it again.
+        XCTAssertNotEqual(talk(["护照在哪办", "sorry, I meant 38"])[1].rule, .context(.repeated))
+        // Once only: still not caught, the desk.
+        let twice = talk(["护照在哪办", "啊？", "啥？"])
+        XCTAssertEqual(twice[2].outcome, .fallback)
+        XCTAssertEqual(twice[2].rule, .context(.gaveUp))
+        // With no answer before, it is not a repetition.
+        XCTAssertEqual(talk(["啊？"])[0].outcome, .fallback)
+    }
+}
