@@ -131,7 +131,8 @@ public struct IntentMatcher: Sendable {
             guard !letters.contains(0) else { return nil }
             return (Int32(id), place[Int(intent)], letters)
         })
-        spelling = EnglishSpelling(keywords: compiled.patterns.map(\.text))
+        // "wndow 12": the window words are slip targets too, though no keyword holds them.
+        spelling = EnglishSpelling(keywords: compiled.patterns.map(\.text) + WindowReference.englishNouns)
         pinyinPatterns = owners
     }
 

@@ -47,15 +47,19 @@ struct PatternCompiler {
 
     static let ge: UInt32 = 0x4E2A  // 个
     static let le: UInt32 = 0x4E86  // 了
+    static let wan: UInt32 = 0x5B8C  // 完
 
     /// Verbs that take a measure word before their object in a longer keyword: 开个网店, 办个护照.
     static let measuredVerbs: Set<UInt32> = Set("开办交补换领买卖上刻查考拿取做改注".unicodeScalars.map(\.value))
+    /// Verbs whose object may follow a 完: 喂完奶, 交完税, 办完证.
+    static let completedVerbs: Set<UInt32> = measuredVerbs.union("喂缴打存挂".unicodeScalars.map(\.value))
 
     /// Speech puts a measure word inside a verb and its object: 喂个奶, 办个证, 交个税. Every
     /// two-character Chinese keyword or ambiguous word also matches so split, and so does a
     /// three-character one that begins with a verb (开网店: 开个网店), as the same word (its
-    /// weight, roles and line), unless staff wrote that form themselves. (Not 了: "离婚了房子…"
-    /// is no 婚房.)
+    /// weight, roles and line), unless staff wrote that form themselves. A two-character
+    /// keyword that begins with a verb also matches with 完 inside (喂完奶, 交完税): a task
+    /// said done, which the sequence rules then read. (Not 了: "离婚了房子…" is no 婚房.)
     private mutating func addMeasureWordVariants() {
         let count = patterns.count
         for i in 0..<count {
@@ -63,7 +67,8 @@ struct PatternCompiler {
             guard text.count == 2 || (text.count == 3 && Self.measuredVerbs.contains(text[0])),
                   text.allSatisfy({ $0 >= 0x3400 && $0 <= 0x9FFF }), !text.contains(Self.ge), !text.contains(Self.le),
                   patterns[i].roles.contains(where: \.isMeaningful) else { continue }
-            for inserted in [Self.ge] {
+            let completable = text.count == 2 && Self.completedVerbs.contains(text[0]) && !text.contains(Self.wan)
+            for inserted in completable ? [Self.ge, Self.wan] : [Self.ge] {
                 let variant = [text[0], inserted] + text[1...]
                 guard index[variant] == nil else { continue }
                 index[variant] = patterns.count

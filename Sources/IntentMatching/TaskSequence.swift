@@ -136,6 +136,18 @@ extension IntentMatcher {
     static let doneWords = ContextCues.scalars(["办完了", "弄完了", "搞完了", "办好了", "弄好了", "搞定了", "做完了", "交完了", "办完", "弄完",
                                                 "办过了", "弄过了", "交过了", "已经办过",
                                                 "已经办了", "finished", "done with", "i'm done", "im done"])
+    /// Where "verb + 完了/好了/过了" first ends (换完了, 补好了, 交过了), if anywhere.
+    static func verbDone(in text: [UInt32]) -> Int? {
+        guard text.count >= 3 else { return nil }
+        for i in 1..<(text.count - 1) where text[i + 1] == PatternCompiler.le && Self.completions.contains(text[i])
+            && PatternCompiler.completedVerbs.contains(text[i - 1]) {
+            return i + 2
+        }
+        return nil
+    }
+    /// 完, 好, 过: what follows a verb to say it is done.
+    static let completions: Set<UInt32> = [0x5B8C, 0x597D, 0x8FC7]
+
     /// … and then what the visitor wants now.
     static let nowWords = ContextCues.scalars(["现在", "接下来", "下一步", "就差", "还差", "只差", "还剩", "now", "next"])
 
@@ -149,6 +161,8 @@ extension IntentMatcher {
         for word in Self.doneWords {
             if let k = ContextCues.find(word, in: text), doneEnd == nil || k + word.count < doneEnd! { doneEnd = k + word.count }
         }
+        // Any task verb with 完了, 好了 or 过了 ("驾照已经换完了", "卡补好了"), before the listed words.
+        if let k = Self.verbDone(in: text), doneEnd == nil || k < doneEnd! { doneEnd = k }
         guard let doneEnd, doneEnd < text.count else { return nil }
         let rest = Array(text[doneEnd...])
         var at: Int?

@@ -69,7 +69,8 @@ enum WindowReference {
             let after = k < n ? text[k] : 0
             let afterNext = k + 1 < n ? text[k + 1] : 0
             if after == hao && !notAWindow.contains(afterNext) { return (value, i, j) }
-            if after == chuang || after == gui || (after == ge && afterNext == chuang) { return (value, i, j) }
+            // "1个窗口" without 第 is "a window" ("最后一个窗口", "找一个窗口"), not window 1.
+            if after == chuang || after == gui || (after == ge && afterNext == chuang && (value != 1 || before == di)) { return (value, i, j) }
             // "第二个" alone is an ordinal (the second of something offered), never a window.
             if before == di, after == chuang || after == hao { return (value, i, j) }
             if before == kou || before == chuang || followsEnglishNoun(text, at: i) { return (value, i, j) }
