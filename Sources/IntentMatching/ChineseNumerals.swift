@@ -119,6 +119,32 @@ enum ChineseNumerals {
         }
     }
 
+    /// What a recogniser writes for a digit by its sound (衣 for 一, 斯 or 事 for 四, 久 for 九…),
+    /// read as that digit only right before 号 or 窗 after a numeral ("三十事号" = 34,
+    /// "时久号" = 19), before 十 ("武十号" = 50), or alone before 号窗 ("斯号窗口" = 4).
+    static let digitHomophones: [UInt32: Int] = {
+        var table: [UInt32: Int] = [:]
+        for (digit, sounds) in [(1, "衣依医伊"), (2, "尔耳"), (3, "伞散"), (4, "斯思寺似事丝司"), (5, "武舞午吴伍"),
+                                (6, "流留刘溜"), (7, "期妻齐其"), (8, "巴扒爸"), (9, "久酒旧救")] {
+            for c in sounds.unicodeScalars { table[c.value] = digit }
+        }
+        return table
+    }()
+
+    static func repairDigitHomophones(_ text: inout [UInt32]) {
+        let n = text.count
+        for k in text.indices {
+            guard let d = digitHomophones[text[k]] else { continue }
+            let previous = k > 0 ? text[k - 1] : 0
+            let next = k + 1 < n ? text[k + 1] : 0
+            let afterNumeral = isNumeral(previous) || isTenSlip(previous) || previous == ten
+            let endsReference = next == hao || next == chuang
+            let bare = next == hao && k + 2 < n && text[k + 2] == chuang && !afterNumeral
+            let beforeTen = next == ten && k + 2 < n && (text[k + 2] == hao || text[k + 2] == chuang || isNumeral(text[k + 2]))
+            if (afterNumeral && endsReference) || bare || beforeTen { text[k] = chineseDigits[d] }
+        }
+    }
+
     /// A slip for 十 standing alone as the whole number, where only a window can be meant:
     /// "石号窗口" is 10号窗口. It needs 号 and then 窗 (a bare "时号" is not a window).
     static func isBareSlipWindow(_ text: [UInt32], _ k: Int) -> Bool {
@@ -139,6 +165,7 @@ enum ChineseNumerals {
             if beside { text[k] = chineseDigits[Int(text[k] - 0x30)] }
         }
         repairSlipsBeforeWindow(&text)
+        repairDigitHomophones(&text)
         var i = 0
         while i < text.count {
             let slipAlone = (isTenSlip(text[i]) || text[i] == shi) && isBareSlipWindow(text, i)

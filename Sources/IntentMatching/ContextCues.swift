@@ -13,12 +13,15 @@ enum ContextCues {
 
     static let followUp = scalars([
         "几号窗口", "哪个窗口", "几号", "哪个口", "怎么走", "怎么去", "咋走", "咋去", "怎么过去", "在哪", "在那", "哪里", "哪儿",
-        "哪边", "东边", "西边", "南边", "北边", "东面", "西面", "哪一边", "什么位置", "具体位置", "位置", "哪个厅", "哪个区", "东厅", "西厅", "哪个大厅", "中庭", "楼上", "楼下", "几楼", "多远", "远吗", "远不远", "远不", "远么", "远嘛", "近吗", "近不", "离这", "走多久", "带我去", "带路", "领我去",
+        "哪边", "东边", "西边", "南边", "北边", "东面", "西面", "哪一边", "什么位置", "具体位置", "位置", "哪个厅", "哪个区", "东厅", "西厅", "哪个大厅", "中庭", "楼上", "楼下", "几楼", "多远", "远吗", "远不远", "远不", "远么", "远嘛", "近吗", "近不", "离这", "走多久", "几分钟", "多长时间", "多久", "办什么的", "干什么的", "做什么的", "管什么的", "带我去", "带路", "领我去",
         "过去", "去那", "往哪", "材料", "带什么", "需要什么", "要什么", "手续", "几点", "什么时候", "开门", "下班", "上班",
         "营业时间", "排队", "要多久", "人多吗", "中午", "午休", "周末", "周六", "周日", "星期六", "星期天", "礼拜天", "办不办", "开不开", "还办吗",
         "lunch", "weekend", "saturday", "sunday", "still open", "what documents", "what do i need", "bring", "opening hours", "when does", "how do i get", "how to get", "where is it", "where", "which window", "which counter",
-        "which hall", "which side", "east hall", "west hall", "is that in", "is it in", "is it near", "how far", "take me", "the way", "directions", "which number",
+        "what is it for", "what do they do", "how long", "is it open", "open during", "which hall", "which side", "east hall", "west hall", "is that in", "is it in", "is it near", "how far", "take me", "the way", "directions", "which number",
     ])
+
+    /// Questions about whether the place is open.
+    static let opening = scalars(["开门", "营业", "上班", "下班", "午休", "开不开", "关门", "is it open", "open during", "open at", "open on", "still open", "opening hours", "close"])
 
     /// A reply that says the visitor did not follow: it never describes an offer.
     static let unclear = scalars([

@@ -13,6 +13,25 @@ enum ContextReplies {
     static let rejection = ContextCues.scalars(["哪个也不", "哪个也没", "都不是的", "一个也不", "哪一个也不", "哪样也不",
                                                 "没有我要的", "没有我想要的", "没有我要找的", "没我要的", "不是我要的"])
 
+    /// A question about the errand just answered, not a new errand: what to bring ("要带身份证吗")
+    /// and who must come ("她本人不来行吗"). The thing named (身份证, 房本) is a keyword of
+    /// another destination, so the question must end as a question to count (or be English).
+    static let errandDetail = ContextCues.scalars([
+        "要带", "需要带", "得带", "用带", "带不带", "要不要带", "需不需要带", "用不用带", "带上", "带着", "拿着",
+        "本人", "亲自", "得来", "要来", "也来", "不来", "代办", "替她", "替他", "委托",
+    ])
+    static let errandDetailEnglish = ContextCues.scalars(["bring", "in person", "on behalf", "on his behalf", "on her behalf", "have to come", "need to come"])
+    /// How a Chinese question ends: 吗, 么, 不, 嘛, 没 (and a 呢 or 啊 after them).
+    static let questionEnds: Set<UInt32> = Set("吗么不嘛没".unicodeScalars.map(\.value))
+
+    static func asksAboutTheErrand(_ text: [UInt32]) -> Bool {
+        if ContextCues.contains(errandDetailEnglish, in: text) { return true }
+        guard ContextCues.contains(errandDetail, in: text) else { return false }
+        var end = text.count
+        while end > 0, TextNormalizer.isBreak(text[end - 1]) || text[end - 1] == 0x5462 || text[end - 1] == 0x554A { end -= 1 }  // 呢, 啊
+        return end > 0 && questionEnds.contains(text[end - 1])
+    }
+
     /// The one bare number in a reply (digits, as normalisation left them), if there is
     /// exactly one and it could be a window number.
     static func bareNumber(in text: [UInt32]) -> Int? {

@@ -302,6 +302,12 @@ extension IntentMatcher {
         }
     }
 
+    private func isTerm(_ pattern: Int32, of intent: Int32) -> Bool {
+        facts.roleRange(pattern).contains { k in
+            if case let .term(owner, _) = facts.roles[k] { owner == intent } else { false }
+        }
+    }
+
     static let wo: UInt32 = 0x6211  // 我
     /// Characters allowed between a task given up and its cue: "房本我今天不办了".
     static let givenUpGap = 3
@@ -328,7 +334,16 @@ extension IntentMatcher {
             // Inside a negated word it is negated too: "不是港澳通行证是补身份证".
             if s.hits.contains(where: { $0.status == .negated && $0.start <= hit.start && hit.end <= $0.end }) { continue }
             for k in facts.roleRange(hit.pattern) {
-                if case let .exclusion(intent) = facts.roles[k] { s.excludedIntent[Int(intent)] = true }
+                guard case let .exclusion(intent) = facts.roles[k] else { continue }
+                // "我从南门进来的，…回南门怎么走": an exclusion that holds the intent's own word
+                // rules out that occurrence only; the intent's word said elsewhere still counts.
+                var local = false
+                for m in s.hits.indices where [.counted, .covered, .excluded].contains(s.hits[m].status) && s.hits[m].start >= hit.start && s.hits[m].end <= hit.end
+                    && isTerm(s.hits[m].pattern, of: intent) {
+                    s.hits[m].status = .excluded
+                    local = true
+                }
+                if !local { s.excludedIntent[Int(intent)] = true }
             }
         }
         for h in s.hits.indices {

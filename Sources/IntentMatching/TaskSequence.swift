@@ -169,6 +169,8 @@ extension IntentMatcher {
         for word in Self.nowWords {
             if let k = ContextCues.find(word, in: rest), at == nil || k < at! { at = k }
         }
+        // "房子买完了，要办证": a clause after the task done is what is asked now.
+        if at == nil, rest.first == TextNormalizer.clauseBreak { at = 1 }
         guard let at, at + 1 < rest.count else { return nil }
         return doneEnd + at
     }

@@ -121,7 +121,13 @@ public struct VisitorContext: Sendable, Hashable {
         let followsUp = ContextCues.contains(ContextCues.followUp, in: s.text)
         // "周末开不开" after 公积金: a weak word alone (周末) asks about the place just answered.
         let weakAlone = followsUp && decidedByWeakWords()
-        guard !byKeyword || sameMatterToo || weakAlone, forSomeoneElse || followsUp else { return decision }
+        // "Is it open during lunch?": an out-of-scope word (lunch, as in eating) does not
+        // outweigh a question about the opening hours of the place just answered.
+        let hoursNotTopic = decision.rule == .outOfScope && ContextCues.contains(ContextCues.opening, in: s.text)
+        // "要带身份证吗" after 交契税: a detail of the errand, though 身份证 is another's keyword.
+        let errandDetail = ContextReplies.asksAboutTheErrand(s.text)
+        guard !byKeyword || sameMatterToo || weakAlone || errandDetail || hoursNotTopic, forSomeoneElse || followsUp || errandDetail
+        else { return decision }
         var d = decision
         d.outcome = .route
         d.destination = destination
