@@ -145,6 +145,21 @@ enum ChineseNumerals {
         }
     }
 
+    /// 廿 (twenty) and 卅 (thirty), still said and written: "廿三号窗口" is 二十三.
+    static func expandTwentyAndThirty(_ text: inout [UInt32]) {
+        guard text.contains(0x5EFF) || text.contains(0x5345) else { return }
+        var out: [UInt32] = []
+        out.reserveCapacity(text.count + 2)
+        for (k, c) in text.enumerated() {
+            let next = k + 1 < text.count ? text[k + 1] : 0
+            let inNumber = isNumeral(next) || next == hao || next == chuang || (k > 0 && text[k - 1] == di)
+            if c == 0x5EFF && inNumber { out += [chineseDigits[2], ten] }
+            else if c == 0x5345 && inNumber { out += [chineseDigits[3], ten] }
+            else { out.append(c) }
+        }
+        text = out
+    }
+
     /// A slip for 十 standing alone as the whole number, where only a window can be meant:
     /// "石号窗口" is 10号窗口. It needs 号 and then 窗 (a bare "时号" is not a window).
     static func isBareSlipWindow(_ text: [UInt32], _ k: Int) -> Bool {
@@ -164,6 +179,7 @@ enum ChineseNumerals {
             let beside = (k > 0 && isTensWord(text[k - 1])) || (k + 1 < text.count && isTensWord(text[k + 1]))
             if beside { text[k] = chineseDigits[Int(text[k] - 0x30)] }
         }
+        expandTwentyAndThirty(&text)
         repairSlipsBeforeWindow(&text)
         repairDigitHomophones(&text)
         var i = 0

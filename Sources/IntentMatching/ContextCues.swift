@@ -17,7 +17,7 @@ enum ContextCues {
         "过去", "去那", "往哪", "材料", "带什么", "需要什么", "要什么", "手续", "几点", "什么时候", "开门", "下班", "上班",
         "营业时间", "排队", "要多久", "人多吗", "中午", "午休", "周末", "周六", "周日", "星期六", "星期天", "礼拜天", "办不办", "开不开", "还办吗",
         "lunch", "weekend", "saturday", "sunday", "still open", "what documents", "what do i need", "bring", "opening hours", "when does", "how do i get", "how to get", "where is it", "where", "which window", "which counter",
-        "what is it for", "what do they do", "how long", "is it open", "open during", "which hall", "which side", "east hall", "west hall", "is that in", "is it in", "is it near", "how far", "take me", "the way", "directions", "which number",
+        "what is it for", "what do they do", "how long", "is it open", "open during", "what time", "open tomorrow", "open today", "do you open", "do you close", "are you open", "which hall", "which side", "east hall", "west hall", "is that in", "is it in", "is it near", "how far", "take me", "the way", "directions", "which number",
     ])
 
     /// Questions about whether the place is open.

@@ -8,6 +8,21 @@ enum ContextReplies {
         "i meant", "i mean", "meant", "no", "sorry", "actually", "not",
     ])
 
+    /// Where the last self-correction in a reply ends ("医保……哦不对，是社保": after 不对).
+    static func lastCorrection(in text: [UInt32]) -> Int? {
+        var end: Int?
+        for cue in selfCorrection {
+            var from = 0
+            while from < text.count, let k = ContextCues.find(cue, in: Array(text[from...])) {
+                let e = from + k + cue.count
+                if end == nil || e > end! { end = e }
+                from = e
+            }
+        }
+        return end
+    }
+    static let selfCorrection = ContextCues.scalars(["不对", "说错了", "搞错了", "我是说", "我说的是", "应该是", "i mean", "i meant", "sorry", "actually"])
+
     /// Rejections of every offer said with 也 after the question word, or as "none is mine"
     /// (没有我要的).
     static let rejection = ContextCues.scalars(["哪个也不", "哪个也没", "都不是的", "一个也不", "哪一个也不", "哪样也不",
@@ -18,15 +33,22 @@ enum ContextReplies {
     /// another destination, so the question must end as a question to count (or be English).
     static let errandDetail = ContextCues.scalars([
         "要带", "需要带", "得带", "用带", "带不带", "要不要带", "需不需要带", "用不用带", "带上", "带着", "拿着",
-        "本人", "亲自", "得来", "要来", "也来", "不来", "代办", "替她", "替他", "委托",
+        "本人", "亲自", "得来", "要来", "也来", "不来", "代办", "替她", "替他", "委托", "现场", "要照相", "要拍照", "需要照相", "需要拍照",
     ])
+    /// Question words: "要带什么证件" asks, though it ends with the thing.
+    static let questionWords = ContextCues.scalars(["什么", "哪些", "哪个", "几个", "几张", "多少"])
     static let errandDetailEnglish = ContextCues.scalars(["bring", "in person", "on behalf", "on his behalf", "on her behalf", "have to come", "need to come"])
     /// How a Chinese question ends: 吗, 么, 不, 嘛, 没 (and a 呢 or 啊 after them).
-    static let questionEnds: Set<UInt32> = Set("吗么不嘛没".unicodeScalars.map(\.value))
+    static let questionEnds: Set<UInt32> = Set("吗么不嘛没吧".unicodeScalars.map(\.value))
 
     static func asksAboutTheErrand(_ text: [UInt32]) -> Bool {
         if ContextCues.contains(errandDetailEnglish, in: text) { return true }
         guard ContextCues.contains(errandDetail, in: text) else { return false }
+        return endsAsQuestion(text) || ContextCues.contains(questionWords, in: text)
+    }
+
+    /// A Chinese yes-or-no question: it ends with 吗, 么, 不, 嘛, 没 or 吧 (a 呢 or 啊 after them aside).
+    static func endsAsQuestion(_ text: [UInt32]) -> Bool {
         var end = text.count
         while end > 0, TextNormalizer.isBreak(text[end - 1]) || text[end - 1] == 0x5462 || text[end - 1] == 0x554A { end -= 1 }  // 呢, 啊
         return end > 0 && questionEnds.contains(text[end - 1])

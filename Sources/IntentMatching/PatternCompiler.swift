@@ -52,14 +52,16 @@ struct PatternCompiler {
     /// Verbs that take a measure word before their object in a longer keyword: 开个网店, 办个护照.
     static let measuredVerbs: Set<UInt32> = Set("开办交补换领买卖上刻查考拿取做改注".unicodeScalars.map(\.value))
     /// Verbs whose object may follow a 完: 喂完奶, 交完税, 办完证.
-    static let completedVerbs: Set<UInt32> = measuredVerbs.union("喂缴打存挂".unicodeScalars.map(\.value))
+    static let completedVerbs: Set<UInt32> = measuredVerbs.union("喂缴打存挂落迁印填签拍".unicodeScalars.map(\.value))
+    /// Measure words said inside a verb and its object besides 个: 喂口奶, 交点税.
+    static let otherMeasureWords: [UInt32] = [0x53E3, 0x70B9]  // 口, 点
 
     /// Speech puts a measure word inside a verb and its object: 喂个奶, 办个证, 交个税. Every
     /// two-character Chinese keyword or ambiguous word also matches so split, and so does a
     /// three-character one that begins with a verb (开网店: 开个网店), as the same word (its
     /// weight, roles and line), unless staff wrote that form themselves. A two-character
     /// keyword that begins with a verb also matches with 完 inside (喂完奶, 交完税): a task
-    /// said done, which the sequence rules then read. (Not 了: "离婚了房子…" is no 婚房.)
+    /// said done, which the sequence rules then read; and with 口 or 点 (喂口奶, 交点税). (Not 了: "离婚了房子…" is no 婚房.)
     private mutating func addMeasureWordVariants() {
         let count = patterns.count
         for i in 0..<count {
@@ -68,7 +70,7 @@ struct PatternCompiler {
                   text.allSatisfy({ $0 >= 0x3400 && $0 <= 0x9FFF }), !text.contains(Self.ge), !text.contains(Self.le),
                   patterns[i].roles.contains(where: \.isMeaningful) else { continue }
             let completable = text.count == 2 && Self.completedVerbs.contains(text[0]) && !text.contains(Self.wan)
-            for inserted in completable ? [Self.ge, Self.wan] : [Self.ge] {
+            for inserted in completable ? [Self.ge, Self.wan] + Self.otherMeasureWords : [Self.ge] {
                 let variant = [text[0], inserted] + text[1...]
                 guard index[variant] == nil else { continue }
                 index[variant] = patterns.count

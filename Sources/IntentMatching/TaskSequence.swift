@@ -113,8 +113,9 @@ extension IntentMatcher {
             if let at { return SequenceSplit(firstStart: 0, firstEnd: end + at, secondStart: end + at) }
             // "再去医保，先去母婴室": what follows 先 comes first, what came before it next.
             // "办护照之前得先把身份证换了": the task said before 之前 waits for the one after 先.
+            // "今天来给孩子上户口，…我得先找个地方喂奶": a 先 in a later clause puts its task before the earlier one.
             if start > 0, text[..<start].contains(Self.zai) || ContextCues.contains(Self.laterWords, in: Array(text[..<start]))
-                || ContextCues.contains(Self.beforeWords, in: Array(text[..<start])) {
+                || ContextCues.contains(Self.beforeWords, in: Array(text[..<start])) || text[..<start].contains(TextNormalizer.clauseBreak) {
                 return SequenceSplit(firstStart: end, firstEnd: text.count, secondStart: 0, secondEnd: start)
             }
             return nil

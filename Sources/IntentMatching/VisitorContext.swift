@@ -118,7 +118,9 @@ public struct VisitorContext: Sendable, Hashable {
         // "我儿子的也丢了" after 身份证补办: the same matter for someone else, though a weak word
         // of its own (丢了) would have decided alone.
         let sameMatterToo = forSomeoneElse && ContextCues.contains(ContextCues.too, in: s.text) && decidedByWeakWords()
+        // "自己扫码就能取吧": a yes-or-no question that names nothing asks about the place just answered.
         let followsUp = ContextCues.contains(ContextCues.followUp, in: s.text)
+            || (decision.rule == .nothingMatched && ContextReplies.endsAsQuestion(s.text))
         // "周末开不开" after 公积金: a weak word alone (周末) asks about the place just answered.
         let weakAlone = followsUp && decidedByWeakWords()
         // "Is it open during lunch?": an out-of-scope word (lunch, as in eating) does not
@@ -170,6 +172,11 @@ public struct VisitorContext: Sendable, Hashable {
         case .clarify:
             let both = decision.candidates.filter(offered.contains)
             if both.count == 1 { return pick(both[0], .pickedByName) }
+            // "医保……哦不对，是社保": the visitor corrected themself; the name after it stands.
+            if both.count >= 2, let cut = ContextReplies.lastCorrection(in: s.text),
+               let named = matcher.lastNamed(among: both, after: cut, s) {
+                return pick(named, .pickedByName)
+            }
             repeatsOffer = both.count >= 2
             // "轿车的过户" after "过户": the word repeats the offer, what is left describes one.
             if repeatsOffer, let described = matcher.describedBesidesOffer(among: both, s) {
@@ -206,6 +213,19 @@ public struct VisitorContext: Sendable, Hashable {
 }
 
 extension IntentMatcher {
+    /// The destination among `candidates` whose keyword was said last, after `position`.
+    func lastNamed(among candidates: [String], after position: Int, _ s: MatchScratch) -> String? {
+        var best: (end: Int, destination: String)?
+        for hit in s.hits where hit.start >= position && (hit.status == .counted || hit.status == .excluded) && !hit.viaPinyin {
+            for k in facts.roleRange(hit.pattern) {
+                guard case let .term(intent, weak) = facts.roles[k], !weak else { continue }
+                let destination = destinations[Int(intent)]
+                if candidates.contains(destination), best == nil || Int(hit.end) > best!.end { best = (Int(hit.end), destination) }
+            }
+        }
+        return best?.destination
+    }
+
     /// The best-scoring intent of another destination than `destination` in the last match,
     /// if it scored enough to route to.
     func bestScored(besides destination: String, _ s: MatchScratch) -> (destination: String, intent: String)? {
