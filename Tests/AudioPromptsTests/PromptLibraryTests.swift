@@ -25,6 +25,26 @@ final class PromptLibraryTests: XCTestCase {
         }
     }
 
+    /// What a recording of an intent says is the intent's answer as written: a recording
+    /// made from a stale script would promise what the screen does not (an answer once
+    /// said "我带您去…", which only halld may add when a robot really leads).
+    func testTheRecordingScriptSaysEachIntentsAnswer() throws {
+        let intents = try IntentsLoader.load(files: DefaultHall.intentFiles)
+        let script = try String(contentsOfFile: "\(repositoryPrompts)/script.tsv", encoding: .utf8)
+        var said: [String: String] = [:]
+        for line in script.split(separator: "\n") where !line.hasPrefix("#") {
+            let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard columns.count >= 3, columns[1].hasPrefix("intent/") else { continue }
+            said["\(columns[0])/\(columns[1].dropFirst("intent/".count))"] = String(columns[2])
+        }
+        for intent in intents.intents {
+            for language in Language.allCases {
+                XCTAssertEqual(said["\(language.rawValue)/\(intent.id)"], intent.answer[language],
+                               "prompts/script.tsv for \(intent.id) (\(language.rawValue)): run prompts/generate.sh --script")
+            }
+        }
+    }
+
     /// 请到 + 十 + 二 + 号窗口, with the fragment gap between pieces.
     func testWindowPromptIsTheFragmentsInOrder() throws {
         let library = PromptLibrary.load(directory: repositoryPrompts)
