@@ -30,6 +30,8 @@ GENERIC = {
     "fallback": ("抱歉，这个问题我还答不上来。请到大厅中央的咨询导服台，工作人员会帮助您。",
                  "Sorry, I can't answer that. Please ask at the consultation desk in the centre of the hall; "
                  "the staff there will help you."),
+    "closing": ("不客气，祝您办事顺利！还有问题随时问我。",
+                "You're welcome. Ask me any time you need help."),
 }
 EN_NUMBERS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
               "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",

@@ -119,7 +119,7 @@ public struct PromptLibrary: Sendable {
                 missing.append(PromptProblem(file: "\(language.rawValue)/intent/\(intent.id).wav",
                                              problem: "no recording for intent '\(intent.id)'"))
             }
-            for id in ["clarify", "fallback", "greeting"] where recording(id, language: language) == nil {
+            for id in ["clarify", "fallback", "closing", "greeting"] where recording(id, language: language) == nil {
                 missing.append(PromptProblem(file: "\(language.rawValue)/\(id).wav", problem: "no recording for '\(id)'"))
             }
             for id in WindowPrompt.allFragments(language: language).sorted() where recording(id, language: language) == nil {

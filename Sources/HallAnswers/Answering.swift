@@ -38,7 +38,7 @@ extension Hall {
             prompt = "clarify"
         case .fallback:
             sentence = fallbackSentence(decision.rule, language)
-            prompt = "fallback"
+            prompt = decision.rule == .closing ? "closing" : "fallback"
         }
         // The answer echoes the question: never with a visitor's ID card or phone number.
         var answer = Answer(query: Redaction.redact(query), outcome: decision.outcome, destination: decision.destination,
@@ -140,6 +140,10 @@ extension Hall {
             return "本大厅没有\(n)号窗口，窗口编号是\(windows().min() ?? 1)至\(windows().max() ?? 1)号。如需帮助，请到\(desk)。"
         case let (.unknownWindow(n), .en):
             return "This hall has no window \(n); windows are numbered \(windows().min() ?? 1) to \(windows().max() ?? 1). \(desk.capitalizedFirst) can help you."
+        case (.closing, .zh):
+            return "不客气，祝您办事顺利！还有问题随时问我。"
+        case (.closing, .en):
+            return "You're welcome. Ask me any time you need help."
         case (_, .zh):
             return "抱歉，这个问题我还答不上来。请到大厅中央的\(desk)，工作人员会帮助您。"
         case (_, .en):

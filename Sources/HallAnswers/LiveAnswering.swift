@@ -38,12 +38,13 @@ extension Hall {
             answer = Answer(query: Redaction.redact(query), outcome: decision.outcome, destination: nil, candidates: decision.candidates,
                             answer: sentence, route: nil, intent: nil, confidence: decision.confidence, language: decision.language,
                             rule: decision.rule.summary, homophoneRepair: decision.usedHomophones,
-                            prompt: decision.outcome == .clarify ? "clarify" : "fallback", dataVersion: version)
+                            prompt: decision.outcome == .clarify ? "clarify" : decision.rule == .closing ? "closing" : "fallback", dataVersion: version)
             noteTicket(ticket, decision, in: &answer)
             if let ticket, ticket.zone == nil, ticketDecided(ticket, decision) {
                 rules.append(LiveRule("ticket-unknown", "the hall issues no prefix \(ticket.ticket.prefix)"))
             }
-            if let desk = map.place(Self.fallbackDestination) {
+            // A thank-you needs no word on the desk's hours.
+            if decision.rule != .closing, let desk = map.place(Self.fallbackDestination) {
                 var state = scheduleState(of: desk, at: moment)
                 if decision.outcome == .fallback, let closure = desk.spots.first.flatMap({ plan?.closure(of: $0, in: desk) }) {
                     state = closureState(of: desk, closure: closure, reopens: closure.until)

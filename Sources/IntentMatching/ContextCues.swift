@@ -20,6 +20,27 @@ enum ContextCues {
         "what is it for", "what do they do", "how long", "is it open", "open during", "what time", "open tomorrow", "open today", "do you open", "do you close", "are you open", "which hall", "which side", "east hall", "west hall", "is that in", "is it in", "is it near", "how far", "take me", "the way", "directions", "which number",
     ])
 
+    /// Thanks and goodbyes; with the words that go with them (好的, 知道了, ok) a turn of
+    /// nothing else closes the visit.
+    static let thanks = scalars(["谢谢", "谢了", "多谢", "感谢", "辛苦了", "麻烦了", "再见", "拜拜", "thanks", "thank you", "thank", "bye", "goodbye", "cheers"])
+    static let closingCompanions = scalars(["好的", "好嘞", "好吧", "好", "行", "知道了", "明白了", "懂了", "您", "你", "啦", "哈", "呀", "啊", "了",
+                                            "ok", "okay", "got it", "great", "so much", "very much", "a lot"])
+
+    /// Whether `text` says thanks or goodbye and nothing else.
+    static func isClosing(_ text: [UInt32]) -> Bool {
+        var rest = text
+        var thanked = false
+        for (words, isThanks) in [(thanks, true), (closingCompanions, false)] {
+            for word in words.sorted(by: { $0.count > $1.count }) {
+                while let k = find(word, in: rest) {
+                    rest.replaceSubrange(k..<(k + word.count), with: [TextNormalizer.space])
+                    if isThanks { thanked = true }
+                }
+            }
+        }
+        return thanked && rest.allSatisfy { TextNormalizer.isBreak($0) || fillers.contains($0) }
+    }
+
     /// Questions about whether the place is open.
     static let opening = scalars(["开门", "营业", "上班", "下班", "午休", "开不开", "关门", "is it open", "open during", "open at", "open on", "still open", "opening hours", "close"])
 

@@ -24,6 +24,9 @@ public struct MatchDecision: Sendable, Hashable {
         case nothingMatched
         /// Two tasks joined ("户口和社保都想办"): both are offered.
         case severalTasks
+        /// Thanks or goodbye and nothing else ("好嘞，谢谢啊", "thanks, bye"): nothing to route,
+        /// and no apology either.
+        case closing
         /// No keyword decided, but the question is close to a labelled example (its text).
         case similarExample(String)
         /// The nearest labelled example is one of a question this hall does not serve.
@@ -43,6 +46,7 @@ public struct MatchDecision: Sendable, Hashable {
             case .tooWeak: "only weak hints matched, below the route threshold"
             case .nothingMatched: "no keyword matched"
             case .severalTasks: "two tasks were named together: both are offered"
+            case .closing: "the visitor thanked or said goodbye: nothing to route"
             case .similarExample(let example): "no keyword decided; the question is close to the labelled example '\(example)'"
             case .similarOutOfScope(let example): "no keyword decided; the question is close to the out-of-scope example '\(example)'"
             case .context(let rule): "context: \(rule.summary)"

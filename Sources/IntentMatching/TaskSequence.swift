@@ -49,6 +49,10 @@ extension IntentMatcher {
             decision.rule = .severalTasks
             return decision
         }
+        if decision.outcome == .fallback, decision.rule == .nothingMatched, ContextCues.isClosing(s.text) {
+            decision.rule = .closing
+            return decision
+        }
         if decision.outcome == .fallback, decision.rule == .nothingMatched || decision.rule == .tooWeak,
            s.outOfScope == 0, s.window == nil, let (example, _) = examples.nearest(s.text) {
             if example.intent < 0 {

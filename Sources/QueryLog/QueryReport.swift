@@ -1,4 +1,5 @@
 import Foundation
+import IntentMatching
 
 /// What staff read to decide what to teach the hall next (`hallctl report`): the outcome
 /// shares, the top intents, the questions that fell back grouped by their text, the ones
@@ -89,9 +90,9 @@ public struct QueryReport: Sendable, Hashable {
         intents = byIntent.map { Share(name: $0.key, count: $0.value, share: share($0.value)) }
             .sorted { ($1.count, $0.name) < ($0.count, $1.name) }
 
-        // Fallbacks by text.
+        // Fallbacks by text; a thank-you is no question the hall failed to answer.
         var fallbackGroups: [String: (count: Int, first: Date, last: Date, places: [String: Int])] = [:]
-        for r in rows where r.outcome == .fallback {
+        for r in rows where r.outcome == .fallback && r.rule != MatchDecision.Rule.closing.summary {
             var g = fallbackGroups[r.text] ?? (0, r.time, r.time, [:])
             g.count += 1
             g.first = min(g.first, r.time)

@@ -19,7 +19,7 @@ final class PromptLibraryTests: XCTestCase {
         }
         XCTAssertEqual(missing, expected)
         for language in Language.allCases {
-            for id in ["greeting", "clarify", "fallback"] { XCTAssertNotNil(library.clip(for: id, language: language), id) }
+            for id in ["greeting", "clarify", "fallback", "closing"] { XCTAssertNotNil(library.clip(for: id, language: language), id) }
             for window in 1...99 { XCTAssertNotNil(library.clip(for: "window/\(window)", language: language), "window \(window)") }
             XCTAssertNil(library.clip(for: "window/100", language: language))
         }

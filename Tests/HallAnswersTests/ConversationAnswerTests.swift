@@ -22,6 +22,23 @@ final class ConversationAnswerTests: XCTestCase {
         }
     }
 
+    func testAThankYouIsThankedBackWithItsOwnPromptAndNoLead() throws {
+        var scratch = MatchScratch()
+        // After hours too: no word on the desk's hours, no apology.
+        let evening = LiveConditions(now: Date(timeIntervalSince1970: 1_796_176_800 + 9 * 3_600))
+        for live in [open, evening] {
+            let thanks = try hall().answer("好嘞，谢谢啊", live: live, scratch: &scratch)
+            XCTAssertEqual(thanks.outcome, .fallback)
+            XCTAssertEqual(thanks.answer, "不客气，祝您办事顺利！还有问题随时问我。")
+            XCTAssertEqual(thanks.prompt, "closing")
+            XCTAssertFalse(thanks.lead)
+        }
+        let english = try hall().answer("thank you, bye", live: open, scratch: &scratch)
+        XCTAssertEqual(english.answer, "You're welcome. Ask me any time you need help.")
+        // Anything else unanswerable still goes to the desk.
+        XCTAssertEqual(try hall().answer("今天天气怎么样", live: open, scratch: &scratch).prompt, "fallback")
+    }
+
     func testTheClarifyBetweenPlacesAsksWhereToGo() throws {
         var scratch = MatchScratch()
         let doors = try hall().answer("出口在哪", live: open, scratch: &scratch)

@@ -80,6 +80,15 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(report.clarifies.map { $0.followUps.map(\.choice) }, [["a"], [QueryReport.noFollowUp], ["fallback"], [QueryReport.noFollowUp]])
     }
 
+    func testAThankYouIsNotListedAsAFallback() {
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        let report = QueryReport(records: [
+            QueryRecord(time: t0, device: "d1", place: "d1", text: "谢谢", outcome: .fallback, rule: "the visitor thanked or said goodbye: nothing to route"),
+            QueryRecord(time: t0, device: "d1", place: "d1", text: "食堂在哪", outcome: .fallback, rule: "no keyword matched"),
+        ], since: nil, until: t0.addingTimeInterval(10))
+        XCTAssertEqual(report.fallbacks.map(\.text), ["食堂在哪"])
+    }
+
     func testAnEmptyWindow() {
         let report = QueryReport(records: [], since: sevenDays, until: week.now)
         XCTAssertEqual(report.total, 0)
