@@ -133,10 +133,11 @@ enum ChineseNumerals {
 
     static func repairDigitHomophones(_ text: inout [UInt32]) {
         let n = text.count
-        for k in text.indices {
-            guard let d = digitHomophones[text[k]] else { continue }
+        for k in text.indices where k + 1 < n {
+            // Only right before 号, 窗 or 十: most characters are not looked up at all.
+            let next = text[k + 1]
+            guard next == hao || next == chuang || next == ten, let d = digitHomophones[text[k]] else { continue }
             let previous = k > 0 ? text[k - 1] : 0
-            let next = k + 1 < n ? text[k + 1] : 0
             let afterNumeral = isNumeral(previous) || isTenSlip(previous) || previous == ten
             let endsReference = next == hao || next == chuang
             let bare = next == hao && k + 2 < n && text[k + 2] == chuang && !afterNumeral

@@ -28,18 +28,18 @@ enum ContextCues {
 
     /// Whether `text` says thanks or goodbye and nothing else.
     static func isClosing(_ text: [UInt32]) -> Bool {
+        // Most questions thank nobody: only those are taken apart.
+        guard text.count <= 40, contains(thanks, in: text) else { return false }
         var rest = text
-        var thanked = false
-        for (words, isThanks) in [(thanks, true), (closingCompanions, false)] {
-            for word in words.sorted(by: { $0.count > $1.count }) {
-                while let k = find(word, in: rest) {
-                    rest.replaceSubrange(k..<(k + word.count), with: [TextNormalizer.space])
-                    if isThanks { thanked = true }
-                }
+        for word in closingWords {
+            while let k = find(word, in: rest) {
+                rest.replaceSubrange(k..<(k + word.count), with: [TextNormalizer.space])
             }
         }
-        return thanked && rest.allSatisfy { TextNormalizer.isBreak($0) || fillers.contains($0) }
+        return rest.allSatisfy { TextNormalizer.isBreak($0) || fillers.contains($0) }
     }
+    /// Both lists, longest first, so that "thank you" goes before "thank".
+    static let closingWords = (thanks + closingCompanions).sorted { $0.count > $1.count }
 
     /// Questions about whether the place is open.
     static let opening = scalars(["开门", "营业", "上班", "下班", "午休", "开不开", "关门", "is it open", "open during", "open at", "open on", "still open", "opening hours", "close"])

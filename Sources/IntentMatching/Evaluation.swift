@@ -338,7 +338,8 @@ extension IntentMatcher {
                 // "我从南门进来的，…回南门怎么走": an exclusion that holds the intent's own word
                 // rules out that occurrence only; the intent's word said elsewhere still counts.
                 var local = false
-                for m in s.hits.indices where [.counted, .covered, .excluded].contains(s.hits[m].status) && s.hits[m].start >= hit.start && s.hits[m].end <= hit.end
+                for m in s.hits.indices where s.hits[m].start >= hit.start && s.hits[m].end <= hit.end
+                    && (s.hits[m].status == .counted || s.hits[m].status == .covered || s.hits[m].status == .excluded)
                     && isTerm(s.hits[m].pattern, of: intent) {
                     s.hits[m].status = .excluded
                     local = true

@@ -27,7 +27,10 @@ extension IntentMatcher {
             let whole = Self.text(s.text[...])
             evaluate(Self.text(s.text[rest...]), &s)
             let now = decideAll(&s, sequenceAllowed: false)
-            if now.outcome != .fallback { return now }
+            // What is asked now only asks back where the whole question routes to one of
+            // its offers: "驾驶证下月到期，体检做完了，换证在哪" is the driving licence's 换证.
+            if now.outcome == .route || (now.outcome == .clarify && !(decision.outcome == .route
+                && decision.destination.map(now.candidates.contains) == true)) { return now }
             evaluate(whole, &s)
         }
         if sequenceAllowed, let split = sequenceSplit(s.text) {
@@ -174,8 +177,12 @@ extension IntentMatcher {
         for word in Self.nowWords {
             if let k = ContextCues.find(word, in: rest), at == nil || k < at! { at = k }
         }
-        // "房子买完了，要办证": a clause after the task done is what is asked now.
-        if at == nil, rest.first == TextNormalizer.clauseBreak { at = 1 }
+        // "房子买完了，要办证": a clause after the task done is what is asked now (after a 了
+        // the shorter done word 办完 left: "车管那边办完了，还要去出入境").
+        if at == nil {
+            let skip = rest.first == PatternCompiler.le ? 1 : 0
+            if rest.count > skip, rest[skip] == TextNormalizer.clauseBreak { at = skip + 1 }
+        }
         guard let at, at + 1 < rest.count else { return nil }
         return doneEnd + at
     }
