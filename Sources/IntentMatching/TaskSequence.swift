@@ -33,7 +33,10 @@ extension IntentMatcher {
                 && decision.destination.map(now.candidates.contains) == true)) { return now }
             evaluate(whole, &s)
         }
-        if sequenceAllowed, let split = sequenceSplit(s.text) {
+        if sequenceAllowed, let split = sequenceSplit(s.text),
+           // A 先 in a later clause that names nothing leaves the question whole (and is not
+           // worth two more evaluations).
+           !split.byLaterClause || s.hits.contains(where: { $0.status == .counted && $0.start >= split.firstStart && facts.has($0.pattern, .meaningful) }) {
             let first = Self.text(s.text[split.firstStart..<split.firstEnd])
             let then = Self.text(s.text[split.secondStart..<(split.secondEnd ?? s.text.count)])
             evaluate(then, &s)
@@ -88,6 +91,8 @@ extension IntentMatcher {
         var firstEnd: Int
         var secondStart: Int
         var secondEnd: Int?
+        /// Split only because the 先 stands in a later clause than the other task.
+        var byLaterClause = false
     }
 
     /// Words that put a task first: "先" (not "先生"), "办完", "弄完".
@@ -121,9 +126,14 @@ extension IntentMatcher {
             // "再去医保，先去母婴室": what follows 先 comes first, what came before it next.
             // "办护照之前得先把身份证换了": the task said before 之前 waits for the one after 先.
             // "今天来给孩子上户口，…我得先找个地方喂奶": a 先 in a later clause puts its task before the earlier one.
-            if start > 0, text[..<start].contains(Self.zai) || ContextCues.contains(Self.laterWords, in: Array(text[..<start]))
-                || ContextCues.contains(Self.beforeWords, in: Array(text[..<start])) || text[..<start].contains(TextNormalizer.clauseBreak) {
-                return SequenceSplit(firstStart: end, firstEnd: text.count, secondStart: 0, secondEnd: start)
+            if start > 0 {
+                let before = Array(text[..<start])
+                if before.contains(Self.zai) || ContextCues.contains(Self.laterWords, in: before) || ContextCues.contains(Self.beforeWords, in: before) {
+                    return SequenceSplit(firstStart: end, firstEnd: text.count, secondStart: 0, secondEnd: start)
+                }
+                if before.contains(TextNormalizer.clauseBreak) {
+                    return SequenceSplit(firstStart: end, firstEnd: text.count, secondStart: 0, secondEnd: start, byLaterClause: true)
+                }
             }
             return nil
         }
