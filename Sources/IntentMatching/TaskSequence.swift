@@ -118,9 +118,11 @@ extension IntentMatcher {
         }
         if let (start, end) = firstAt {
             let rest = Array(text[end...])
+            // "领完还想…": after a verb with 完 the next task may follow at once.
+            let afterDone = text[end - 1] == Self.wan[0]
             var at: Int?
             for marker in Self.afterFirst + Self.alsoWanted {
-                if let k = ContextCues.find(marker, in: rest), k > 0, at == nil || k < at! { at = k }
+                if let k = ContextCues.find(marker, in: rest), k > 0 || afterDone, at == nil || k < at! { at = k }
             }
             if let at { return SequenceSplit(firstStart: 0, firstEnd: end + at, secondStart: end + at) }
             // "再去医保，先去母婴室": what follows 先 comes first, what came before it next.
@@ -131,7 +133,7 @@ extension IntentMatcher {
                 if before.contains(Self.zai) || ContextCues.contains(Self.laterWords, in: before) || ContextCues.contains(Self.beforeWords, in: before) {
                     return SequenceSplit(firstStart: end, firstEnd: text.count, secondStart: 0, secondEnd: start)
                 }
-                if before.contains(TextNormalizer.clauseBreak) {
+                if text[start] == Self.xian, before.contains(TextNormalizer.clauseBreak) {
                     return SequenceSplit(firstStart: end, firstEnd: text.count, secondStart: 0, secondEnd: start, byLaterClause: true)
                 }
             }

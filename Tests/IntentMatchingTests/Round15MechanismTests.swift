@@ -106,3 +106,12 @@ final class Round16MechanismTests: XCTestCase, UsesBuiltInMatcher {
         XCTAssertEqual(matcher.match("别跟我说护照，我要问驾照").destination, "vehicle-admin")
     }
 }
+
+extension Round16MechanismTests {
+    func testTheNextTaskMayFollowAVerbWithWanAtOnce() {
+        // 领完还想…: the first task is the one done first, not what the 完 clause leads to.
+        let d = matcher.match("我来交契税，交完还想问问公积金")
+        XCTAssertEqual(d.destination, "tax")
+        XCTAssertEqual(d.next?.destination, "self-service")
+    }
+}
