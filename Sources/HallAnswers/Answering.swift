@@ -38,7 +38,7 @@ extension Hall {
             prompt = "clarify"
         case .fallback:
             sentence = fallbackSentence(decision.rule, language)
-            prompt = decision.rule == .closing ? "closing" : "fallback"
+            prompt = fallbackPrompt(decision.rule)
         }
         // The answer echoes the question: never with a visitor's ID card or phone number.
         var answer = Answer(query: Redaction.redact(query), outcome: decision.outcome, destination: decision.destination,
@@ -130,6 +130,9 @@ extension Hall {
             return allPlaces ? "Where would you like to go: \(list)?" : "Do you mean \(list)?"
         }
     }
+
+    /// The recorded prompt of a fallback: a thank-you has its own.
+    func fallbackPrompt(_ rule: MatchDecision.Rule) -> String { rule == .closing ? "closing" : "fallback" }
 
     func fallbackSentence(_ rule: MatchDecision.Rule, _ language: Language) -> String {
         let desk = map.place(Self.fallbackDestination)?.name[language] ?? (language == .zh ? "咨询导服台" : "the consultation desk")

@@ -38,7 +38,7 @@ extension Hall {
             answer = Answer(query: Redaction.redact(query), outcome: decision.outcome, destination: nil, candidates: decision.candidates,
                             answer: sentence, route: nil, intent: nil, confidence: decision.confidence, language: decision.language,
                             rule: decision.rule.summary, homophoneRepair: decision.usedHomophones,
-                            prompt: decision.outcome == .clarify ? "clarify" : decision.rule == .closing ? "closing" : "fallback", dataVersion: version)
+                            prompt: decision.outcome == .clarify ? "clarify" : fallbackPrompt(decision.rule), dataVersion: version)
             noteTicket(ticket, decision, in: &answer)
             if let ticket, ticket.zone == nil, ticketDecided(ticket, decision) {
                 rules.append(LiveRule("ticket-unknown", "the hall issues no prefix \(ticket.ticket.prefix)"))
