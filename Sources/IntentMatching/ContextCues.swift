@@ -71,13 +71,15 @@ enum ContextCues {
 
     /// Someone else the visitor asks for, after an answer: "那我爱人的呢", "what about my
     /// son": the same destination, for another person.
-    static let otherPerson = scalars([
+    static let otherPerson = scalars(otherPersonWords + otherPersonWords.filter { $0.hasPrefix("my ") }.map { $0 + "s" })
+    /// "my wife's" is "my wifes" once normalisation drops the apostrophe: both forms count.
+    private static let otherPersonWords = [
         "爱人", "老婆", "媳妇", "老公", "丈夫", "妻子", "对象", "孩子", "小孩", "儿子", "女儿", "闺女", "孙子", "孙女", "外孙",
         "我妈", "我爸", "妈妈", "爸爸", "父母", "老人", "老伴", "家里人", "家人", "亲戚", "朋友", "同事", "哥哥", "姐姐", "弟弟",
         "妹妹", "我哥", "我姐", "我弟", "我妹", "公公", "婆婆", "岳父", "岳母", "丈母娘", "他的", "她的", "他们的", "别人",
         "my wife", "my husband", "my son", "my daughter", "my kid", "my child", "my children", "my mother", "my father",
         "my mom", "my dad", "my parents", "my friend", "my partner", "for him", "for her", "his", "hers",
-    ])
+    ]
 
     /// Asks about something just said ("呢", "what about"): with another person, the same
     /// destination for them.

@@ -47,6 +47,18 @@ enum ContextReplies {
         return endsAsQuestion(text) || ContextCues.contains(questionWords, in: text)
     }
 
+    /// "那我爸的呢，他退休了": after the question for someone else, clauses that begin with
+    /// 他 or 她 describe that person; their words (退休) are not a new errand.
+    static func onlyDescribesThePerson(_ text: [UInt32]) -> Bool {
+        let clauses = text.split(separator: TextNormalizer.clauseBreak).map { Array($0.drop(while: TextNormalizer.isBreak)) }
+        guard clauses.count >= 2, ContextCues.contains(ContextCues.otherPerson, in: clauses[0]),
+              ContextCues.contains(ContextCues.aboutIt, in: clauses[0]) else { return false }
+        return clauses.dropFirst().allSatisfy { clause in
+            thirdPerson.contains { ContextCues.find($0, in: clause) == 0 }
+        }
+    }
+    static let thirdPerson = ContextCues.scalars(["他", "她", "他们", "她们", "he", "she", "they", "hes", "shes", "theyre"])
+
     /// A Chinese yes-or-no question: it ends with 吗, 么, 不, 嘛, 没 or 吧 (a 呢 or 啊 after them aside).
     static func endsAsQuestion(_ text: [UInt32]) -> Bool {
         var end = text.count

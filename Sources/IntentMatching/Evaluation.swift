@@ -14,6 +14,9 @@ public struct KeywordHit: Sendable, Hashable {
         case overlapsExact
         /// An English word found inside a longer word.
         case notAWord
+        /// An out-of-scope place said as where something happened ("钱包在公交车上丢了"):
+        /// the scene, not the topic.
+        case scene
         /// A negation cue that negates nothing here: inside an A-not-A question ("是不是"), or
         /// 除了 with everything else turned away ("除了公证，其他都不用").
         case question
@@ -150,6 +153,7 @@ extension IntentMatcher {
                 }
             }
         }
+        setScenesAside(&s)
         applyNegation(&s)
         score(&s)
     }

@@ -7,16 +7,20 @@ extension IntentMatcher {
     static let xian: UInt32 = 0x5148  // 先
     /// Where the second task begins after a "先": 再, 然后, 之后, 接着, 完了, 回头; "then" after "first".
     /// "后" only before a verb ("先换驾照后办港澳通行证"), not in 后面, 后门.
-    static let afterFirst = ContextCues.scalars(["然后", "之后", "接着", "完了", "回头", "再", "第2步", "其次",
+    static let afterFirst = ContextCues.scalars(["然后", "之后", "接着", "完了", "完事", "回头", "再", "第2步", "其次",
                                                  "后办", "后去", "后交", "后找", "后换", "后补", "后领", "后到", "后拿",
                                                  "then", "after that", "afterwards"])
     /// Without a "先", only words that cannot be anything but a sequence.
     static let sequenceOnly = ContextCues.scalars(["然后再", "然后去", "然后办", "之后再", "之后去", "完了再", "完再去", "办完再", "办完了再",
-                                                   "and then", "after that"])
+                                                   "完事再", "完事去", "完事了再", "完事儿再", "完事儿去", "and then", "after that"])
     /// Between two tasks: they are both wanted.
     /// Right between two tasks' words (at most a few characters apart): they are both wanted.
     static let conjunctions = ContextCues.scalars(["和", "跟", "与", "及", "还有", "还要", "还想", "还得", "也要", "也想", "也得", "以及", "加上", "and", "also"])
     static let bothWords = ContextCues.scalars(["都想", "都要", "都得", "都办", "两个都", "两件", "两样", "both"])
+    /// The visitor does not mind which comes first ("先去哪个都行"): nothing to ask.
+    static let anyOrder = ContextCues.scalars(["哪个都行", "哪个都可以", "哪个都成", "哪个先都", "先哪个都", "去哪个都", "随便哪个",
+                                               "哪个先办都", "无所谓", "either first", "any order", "either order", "doesn't matter which",
+                                               "does not matter which", "whichever"])
 
     /// The whole decision for a question: the keyword decision, refined for several tasks
     /// and, when no keyword decided, by the labelled examples.
@@ -50,6 +54,15 @@ extension IntentMatcher {
             return now
         }
         if decision.outcome != .fallback, let both = severalTasks(s) {
+            // "失业登记和交社保都得办，先去哪个都行": the first named now, the other next.
+            if ContextCues.contains(Self.anyOrder, in: s.text) {
+                decision.outcome = .route
+                (decision.destination, decision.intent, decision.candidates) = (both[0], intentID(forDestination: both[0]), [])
+                decision.next = .init(destination: both[1], intent: intentID(forDestination: both[1]))
+                decision.confidence = 1
+                decision.rule = .anyOrder
+                return decision
+            }
             decision.outcome = .clarify
             (decision.destination, decision.intent, decision.candidates) = (nil, nil, both)
             decision.rule = .severalTasks

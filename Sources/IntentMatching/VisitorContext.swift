@@ -128,7 +128,9 @@ public struct VisitorContext: Sendable, Hashable {
         let hoursNotTopic = decision.rule == .outOfScope && ContextCues.contains(ContextCues.opening, in: s.text)
         // "要带身份证吗" after 交契税: a detail of the errand, though 身份证 is another's keyword.
         let errandDetail = ContextReplies.asksAboutTheErrand(s.text)
-        guard !byKeyword || sameMatterToo || weakAlone || errandDetail || hoursNotTopic, forSomeoneElse || followsUp || errandDetail
+        let personDescribed = forSomeoneElse && ContextReplies.onlyDescribesThePerson(s.text)
+        guard !byKeyword || sameMatterToo || weakAlone || errandDetail || hoursNotTopic || personDescribed,
+              forSomeoneElse || followsUp || errandDetail
         else { return decision }
         var d = decision
         d.outcome = .route

@@ -25,7 +25,7 @@ enum WindowReference {
             // A cue reaches back no further than the window named before ("不是15号 是5号窗口").
             let since = from
             from = end
-            if isBefore(text, start, pastCues, since: since) { continue }
+            if isBefore(text, start, pastCues, since: since) || isAfter(text, end, sentFromCues) { continue }
             if first == nil { first = value }
             if !isBefore(text, start, awayCues, since: since) { return value }
         }
@@ -39,6 +39,20 @@ enum WindowReference {
     /// Cues that make the window named right after them one the visitor has been at.
     static let pastCues: [[UInt32]] = ["刚才在", "刚刚在", "刚在", "之前在", "刚才去", "刚从", "刚刚从", "刚才从", "已经去过"]
         .map { $0.unicodeScalars.map(\.value) }
+
+    /// Cues after a window that make it where the visitor stands or who sent them on
+    /// ("34号窗口的人让我先去交契税", "我在31号窗口排队呢"), not where they are going.
+    static let sentFromCues: [[UInt32]] = ["的人让", "的人叫", "的人说", "的人告诉", "工作人员让", "工作人员叫", "工作人员说",
+                                          "工作人员告诉", "让我", "叫我", "告诉我", "打发我", "排队呢", "排着", "排了", "等着呢"]
+        .map { $0.unicodeScalars.map(\.value) }
+
+    /// One of `cues` in the clause (up to a comma) and at most 10 characters after the number.
+    static func isAfter(_ text: [UInt32], _ end: Int, _ cues: [[UInt32]]) -> Bool {
+        var upper = end
+        while upper < text.count && upper - end < 10 && text[upper] != TextNormalizer.clauseBreak { upper += 1 }
+        let span = Array(text[end..<upper])
+        return cues.contains { cue in ContextCues.find(cue, in: span) != nil }
+    }
 
     /// One of `cues` in the clause (up to a comma) and at most 8 characters before the number.
     static func isBefore(_ text: [UInt32], _ start: Int, _ cues: [[UInt32]], since: Int = 0) -> Bool {
