@@ -24,8 +24,7 @@ extension Hall {
     public func answer(_ query: String, from: String = "north-door", profile: RouteProfile = .standard,
                        scratch: inout MatchScratch, context: VisitorContext? = nil) throws(AnswerError) -> Answer {
         guard let start = startNode(from) else { throw .unknownStart(from) }
-        let (understood, ticket) = understand(query, in: context, scratch: &scratch)
-        let decision = nearestDoorWillDo(understood, start: start, profile: profile)
+        let (decision, ticket) = understand(query, in: context, scratch: &scratch)
         let language = decision.language
         var route: Answer.Route?
         var sentence: String

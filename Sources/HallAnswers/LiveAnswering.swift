@@ -14,8 +14,7 @@ extension Hall {
         guard let start = startNode(from) else { throw .unknownStart(from) }
         let plan = live.closures?.applied(to: self, at: live.now)
         let moment = timetable.timeZone.local(live.now)
-        let (understood, ticket) = understand(query, in: context, scratch: &scratch)
-        let decision = nearestDoorWillDo(understood, start: start, profile: profile)
+        let (decision, ticket) = understand(query, in: context, scratch: &scratch)
         let words = LiveSentences(hall: self, language: decision.language, now: moment)
         var rules = calendarRules(at: moment)
         var queue = live.queue

@@ -306,12 +306,6 @@ extension IntentMatcher {
         }
     }
 
-    private func isTerm(_ pattern: Int32, of intent: Int32) -> Bool {
-        facts.roleRange(pattern).contains { k in
-            if case let .term(owner, _) = facts.roles[k] { owner == intent } else { false }
-        }
-    }
-
     static let wo: UInt32 = 0x6211  // 我
     /// Characters allowed between a task given up and its cue: "房本我今天不办了".
     static let givenUpGap = 3
@@ -332,25 +326,7 @@ extension IntentMatcher {
             }
         }
         s.outOfScope = 0
-        // Exclusions look at every occurrence, covered or not: "房屋买卖公证处" is a notary matter.
-        for hit in s.hits where !hit.viaPinyin && hit.status != .notAWord && hit.status != .negated {
-            guard facts.has(hit.pattern, .exclusion) else { continue }
-            // Inside a negated word it is negated too: "不是港澳通行证是补身份证".
-            if s.hits.contains(where: { $0.status == .negated && $0.start <= hit.start && hit.end <= $0.end }) { continue }
-            for k in facts.roleRange(hit.pattern) {
-                guard case let .exclusion(intent) = facts.roles[k] else { continue }
-                // "我从南门进来的，…回南门怎么走": an exclusion that holds the intent's own word
-                // rules out that occurrence only; the intent's word said elsewhere still counts.
-                var local = false
-                for m in s.hits.indices where s.hits[m].start >= hit.start && s.hits[m].end <= hit.end
-                    && (s.hits[m].status == .counted || s.hits[m].status == .covered || s.hits[m].status == .excluded)
-                    && isTerm(s.hits[m].pattern, of: intent) {
-                    s.hits[m].status = .excluded
-                    local = true
-                }
-                if !local { s.excludedIntent[Int(intent)] = true }
-            }
-        }
+        applyExclusions(&s)
         for h in s.hits.indices {
             let hit = s.hits[h]
             let weight = facts.weight[Int(hit.pattern)]

@@ -26,8 +26,6 @@ public struct MatchDecision: Sendable, Hashable {
         case severalTasks
         /// Two tasks, in whichever order: the first named now, the other next.
         case anyOrder
-        /// A word that fits every door alone ("出口"): the door nearest to the visitor.
-        case nearestDoor
         /// Thanks or goodbye and nothing else ("好嘞，谢谢啊", "thanks, bye"): nothing to route,
         /// and no apology either.
         case closing
@@ -50,7 +48,6 @@ public struct MatchDecision: Sendable, Hashable {
             case .tooWeak: "only weak hints matched, below the route threshold"
             case .nothingMatched: "no keyword matched"
             case .severalTasks: "two tasks were named together: both are offered"
-            case .nearestDoor: "a word that fits every door was said: the door nearest to the visitor"
             case .anyOrder: "two tasks were named in no particular order: the first named now, the other next"
             case .closing: "the visitor thanked or said goodbye: nothing to route"
             case .similarExample(let example): "no keyword decided; the question is close to the labelled example '\(example)'"

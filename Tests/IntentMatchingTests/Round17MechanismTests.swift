@@ -57,3 +57,13 @@ final class Round17FollowUpTests: XCTestCase {
         XCTAssertEqual(talk(["我来交医保", "那我妈的呢，还有厕所在哪"])[1].destination, "restroom")
     }
 }
+
+extension Round17MechanismTests {
+    func testAnExclusionTwoClausesAwayFromTheIntentsKeywordRulesNothingOut() {
+        // 社保 rules out police-general (身份证 as a document to bring) nearby, not far off in the story.
+        XCTAssertEqual(matcher.match("社保卡要带身份证吗").destination, "social-insurance")
+        XCTAssertEqual(matcher.match("办医保，要带身份证吗").destination, "medical-insurance")
+        let far = matcher.match("社保卡我带着呢，孩子也跟我来了，给孩子上个户口")
+        XCTAssertTrue(far.candidates.contains("police-general") || far.destination == "police-general", "\(far)")
+    }
+}
