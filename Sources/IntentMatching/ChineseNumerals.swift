@@ -69,16 +69,18 @@ enum ChineseNumerals {
         return total + (pending ?? 0)
     }
 
-    /// Characters a speech recogniser writes for 十 (shí): 失 石 实 时 and, between two
+    /// Characters a speech recogniser writes for 十 (shí): 失 石 实 时 室 式 and, between two
     /// numerals (四是一), 是. Read as 十 only inside a window reference.
     @inline(__always)
-    static func isTenSlip(_ c: UInt32) -> Bool { c == 0x5931 || c == 0x77F3 || c == 0x5B9E || c == 0x65F6 }
+    static func isTenSlip(_ c: UInt32) -> Bool {
+        c == 0x5931 || c == 0x77F3 || c == 0x5B9E || c == 0x65F6 || c == 0x5BA4 || c == 0x5F0F
+    }
     static let shi: UInt32 = 0x662F      // 是
     /// 第 口 去 到 找 在: a number may follow them.
     static let numberExpectedAfter: Set<UInt32> = [0x7B2C, 0x53E3, 0x53BB, 0x5230, 0x627E, 0x5728]
     static let kou: UInt32 = 0x53E3      // 口
 
-    /// A numeral, or a slip for 十 where it can only be one: 失/石/实/时 next to a numeral,
+    /// A numeral, or a slip for 十 where it can only be one: 失/石/实/时/室/式 next to a numeral,
     /// 是 after one ("四是一", "三是号").
     @inline(__always)
     static func isNumeralOrSlip(_ text: [UInt32], _ k: Int, runStart: Int) -> Bool {

@@ -19,10 +19,12 @@ extension IntentMatcher {
                 }
                 if local { continue }
                 // "公司一直给交社保，孩子…，学校说得有居住证": a keyword of the intent two clauses or
-                // more away from the exclusion is another part of the story, and stands.
+                // more away from the exclusion is another part of the story, and stands; unless
+                // its clause asks about the errand ("…，身份证要复印吗").
                 let apart = s.hits.contains { m in
                     m.status == .counted && !m.viaPinyin && isTerm(m.pattern, of: intent, strongOnly: true)
                         && Self.clauseBreaks(between: hit, and: m, in: s.text) >= 2
+                        && !Self.asksAboutTheErrand(clauseOf: m, in: s.text)
                 }
                 if !apart { s.excludedIntent[Int(intent)] = true }
             }
@@ -33,6 +35,15 @@ extension IntentMatcher {
         facts.roleRange(pattern).contains { k in
             if case let .term(owner, weak) = facts.roles[k] { owner == intent && !(strongOnly && weak) } else { false }
         }
+    }
+
+    /// The hit's clause is a yes-or-no question or names what to bring ("身份证要复印吗", "还得带户口本").
+    static func asksAboutTheErrand(clauseOf hit: KeywordHit, in text: [UInt32]) -> Bool {
+        var start = hit.start, end = hit.end
+        while start > 0, text[start - 1] != TextNormalizer.clauseBreak { start -= 1 }
+        while end < text.count, text[end] != TextNormalizer.clauseBreak { end += 1 }
+        let clause = Array(text[start..<end])
+        return ContextReplies.endsAsQuestion(clause) || ContextCues.contains(ContextReplies.errandDetail, in: clause)
     }
 
     /// How many clause breaks lie between two hits.

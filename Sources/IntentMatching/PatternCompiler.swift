@@ -53,15 +53,17 @@ struct PatternCompiler {
     static let measuredVerbs: Set<UInt32> = Set("开办交补换领买卖上刻查考拿取做改注".unicodeScalars.map(\.value))
     /// Verbs whose object may follow a 完: 喂完奶, 交完税, 办完证.
     static let completedVerbs: Set<UInt32> = measuredVerbs.union("喂缴打存挂落迁印填签拍".unicodeScalars.map(\.value))
-    /// Measure words said inside a verb and its object besides 个: 喂口奶, 交点税.
-    static let otherMeasureWords: [UInt32] = [0x53E3, 0x70B9]  // 口, 点
+    /// Said inside a verb and its object besides 个: the measure words 口 and 点 (喂口奶, 交点税),
+    /// and 的 of a thing done (刚买的房, 交的税).
+    static let otherMeasureWords: [UInt32] = [0x53E3, 0x70B9, 0x7684]  // 口, 点, 的
 
     /// Speech puts a measure word inside a verb and its object: 喂个奶, 办个证, 交个税. Every
     /// two-character Chinese keyword or ambiguous word also matches so split, and so does a
     /// three-character one that begins with a verb (开网店: 开个网店), as the same word (its
     /// weight, roles and line), unless staff wrote that form themselves. A two-character
     /// keyword that begins with a verb also matches with 完 inside (喂完奶, 交完税): a task
-    /// said done, which the sequence rules then read; and with 口 or 点 (喂口奶, 交点税). (Not 了: "离婚了房子…" is no 婚房.)
+    /// said done, which the sequence rules then read; with 口 or 点 (喂口奶, 交点税); and with 的
+    /// (刚买的房: the flat bought is the matter). (Not 了: "离婚了房子…" is no 婚房.)
     private mutating func addMeasureWordVariants() {
         let count = patterns.count
         for i in 0..<count {

@@ -246,12 +246,38 @@ extension IntentMatcher {
         guard var a = first, var b = second else { return nil }
         if b.start < a.start { swap(&a, &b) }
         let between = a.end < b.start ? Array(s.text[a.end..<b.start]) : []
-        let joined = between.count <= 8 && ContextCues.contains(Self.conjunctions, in: between)
+        let joined = (between.count <= 8 && ContextCues.contains(Self.conjunctions, in: between))
+            || (a.end > b.start && wordsJoined(place[a.destination], place[b.destination], s))
         guard joined || ContextCues.contains(Self.bothWords, in: s.text) else { return nil }
         // An excluded one stands only when the two are joined as tasks.
         if !joined, [a, b].contains(where: { d in s.scores.indices.contains { destinations[$0] == destinations[d.destination] && s.excludedIntent[$0] } }) {
             return nil
         }
         return [destinations[a.destination], destinations[b.destination]]
+    }
+
+    /// "刚提的车，购置税和上牌都没整呢": the spans of the two tasks overlap (the car named before
+    /// the tax), but a word of each stands next to the other with a conjunction between.
+    private func wordsJoined(_ x: Int32, _ y: Int32, _ s: MatchScratch) -> Bool {
+        for h in s.hits where isTaskWord(h) && names(h, x, s) {
+            for g in s.hits where isTaskWord(g) && names(g, y, s) {
+                let (left, right) = h.end <= g.start ? (h, g) : (g, h)
+                guard left.end <= right.start, right.start - left.end <= 8 else { continue }
+                if ContextCues.contains(Self.conjunctions, in: Array(s.text[left.end..<right.start])) { return true }
+            }
+        }
+        return false
+    }
+
+    private func isTaskWord(_ hit: KeywordHit) -> Bool {
+        (hit.status == .counted || hit.status == .excluded) && !hit.viaPinyin && facts.has(hit.pattern, .term)
+            && facts.weight[Int(hit.pattern)] >= tuning.routeThreshold
+    }
+
+    private func names(_ hit: KeywordHit, _ target: Int32, _ s: MatchScratch) -> Bool {
+        facts.roleRange(hit.pattern).contains { k in
+            guard case let .term(intent, weak) = facts.roles[k], !weak else { return false }
+            return !s.negatedIntent[Int(intent)] && place[Int(intent)] == target
+        }
     }
 }
