@@ -12,10 +12,12 @@ extension IntentMatcher {
                                                  "then", "after that", "afterwards"])
     /// Without a "先", only words that cannot be anything but a sequence.
     static let sequenceOnly = ContextCues.scalars(["然后再", "然后去", "然后办", "之后再", "之后去", "完了再", "完再去", "办完再", "办完了再",
-                                                   "完事再", "完事去", "完事了再", "完事儿再", "完事儿去", "and then", "after that"])
+                                                   "完事再", "完事去", "完事了再", "完事儿再", "完事儿去", "然后把", "然后还", "然后要",
+                                                   "and then", "after that"])
     /// Between two tasks: they are both wanted.
     /// Right between two tasks' words (at most a few characters apart): they are both wanted.
-    static let conjunctions = ContextCues.scalars(["和", "跟", "与", "及", "还有", "还要", "还想", "还得", "也要", "也想", "也得", "以及", "加上", "and", "also"])
+    static let conjunctions = ContextCues.scalars(["和", "跟", "与", "及", "还有", "还要", "还想", "还得", "也要", "也想", "也得", "以及", "加上",
+                                                   "顺便", "顺带", "顺道", "and", "also"])
     static let bothWords = ContextCues.scalars(["都想", "都要", "都得", "都办", "两个都", "两件", "两样", "both"])
     /// The visitor does not mind which comes first ("先去哪个都行"): nothing to ask.
     static let anyOrder = ContextCues.scalars(["哪个都行", "哪个都可以", "哪个都成", "哪个先都", "先哪个都", "去哪个都", "随便哪个",

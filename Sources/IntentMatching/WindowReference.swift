@@ -27,6 +27,10 @@ enum WindowReference {
             from = end
             if isBefore(text, start, pastCues, since: since) || isAfter(text, end, sentFromCues) { continue }
             if first == nil { first = value }
+            // "一号窗口，不对，十一号窗口", "五号窗口旁边的六号": the window named next, after a
+            // correction or as the one beside, is the one meant.
+            if let following = next(in: text, from: end),
+               ContextCues.contains(givingWayCues, in: Array(text[end..<following.start])) { continue }
             if !isBefore(text, start, awayCues, since: since) { return value }
         }
         return first
@@ -35,6 +39,10 @@ enum WindowReference {
     /// Cues that turn away from the window named right after them, in the same clause.
     static let awayCues: [[UInt32]] = ["不去", "不是", "不要", "不找", "别去", "别带我去", "别让我去", "别领我去", "不用去", "not"]
         .map { $0.unicodeScalars.map(\.value) }
+
+    /// Between two windows: the second is meant (a correction, or the one beside the first).
+    static let givingWayCues = ContextCues.scalars(["不对", "说错了", "搞错了", "我是说", "应该是", "哦不", "不不", "旁边", "隔壁", "边上",
+                                                   "对面", "挨着", "sorry", "i mean", "no", "next to", "beside"])
 
     /// Cues that make the window named right after them one the visitor has been at.
     static let pastCues: [[UInt32]] = ["刚才在", "刚刚在", "刚在", "之前在", "刚才去", "刚从", "刚刚从", "刚才从", "已经去过"]

@@ -67,3 +67,11 @@ extension Round17MechanismTests {
         XCTAssertTrue(far.candidates.contains("police-general") || far.destination == "police-general", "\(far)")
     }
 }
+
+extension Round17FollowUpTests {
+    func testAnEnglishDescriptionPicksTheOffer() {
+        let turns = talk(["I need help with insurance", "the one for doctor bills"])
+        XCTAssertEqual(turns[0].outcome, .clarify)
+        XCTAssertEqual(turns[1].destination, "medical-insurance")
+    }
+}
