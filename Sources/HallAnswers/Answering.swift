@@ -121,12 +121,13 @@ extension Hall {
         case .zh:
             let list = names.count <= 2 ? names.joined(separator: "还是")
                 : names.dropLast().joined(separator: "、") + "还是" + names.last!
-            if severalTasks { return "\(names.joined(separator: "和"))都可以办。请问您想先去哪里：\(list)？" }
+            let all = names.count <= 2 ? names.joined(separator: "和") : names.dropLast().joined(separator: "、") + "和" + names.last!
+            if severalTasks { return "\(all)都可以办。请问您想先去哪里：\(list)？" }
             return allPlaces ? "请问您要去的是\(list)？" : "请问您要办理的是\(list)？"
         case .en:
             let list = names.count <= 2 ? names.joined(separator: " or ")
                 : names.dropLast().joined(separator: ", ") + " or " + names.last!
-            if severalTasks { return "You can do both here. Where would you like to start: \(list)?" }
+            if severalTasks { return "You can do \(names.count == 2 ? "both" : "all of them") here. Where would you like to start: \(list)?" }
             return allPlaces ? "Where would you like to go: \(list)?" : "Do you mean \(list)?"
         }
     }

@@ -34,10 +34,12 @@ enum ContextReplies {
     static let errandDetail = ContextCues.scalars([
         "要带", "需要带", "得带", "用带", "带不带", "要不要带", "需不需要带", "用不用带", "带上", "带着", "拿着",
         "本人", "亲自", "得来", "要来", "也来", "不来", "代办", "替她", "替他", "委托", "现场", "要照相", "要拍照", "需要照相", "需要拍照",
+        "什么材料", "哪些材料", "啥材料", "要材料", "准备什么", "准备啥", "准备哪些",
     ])
     /// Question words: "要带什么证件" asks, though it ends with the thing.
     static let questionWords = ContextCues.scalars(["什么", "哪些", "哪个", "几个", "几张", "多少"])
-    static let errandDetailEnglish = ContextCues.scalars(["bring", "in person", "on behalf", "on his behalf", "on her behalf", "have to come", "need to come"])
+    static let errandDetailEnglish = ContextCues.scalars(["bring", "in person", "on behalf", "on his behalf", "on her behalf", "have to come", "need to come",
+                                                          "what documents", "which documents", "documents do i need", "what papers", "what do i need"])
     /// How a Chinese question ends: 吗, 么, 不, 嘛, 没 (and a 呢 or 啊 after them).
     static let questionEnds: Set<UInt32> = Set("吗么不嘛没吧".unicodeScalars.map(\.value))
 

@@ -216,46 +216,58 @@ extension IntentMatcher {
     /// After a first task: "还想", "还要" bring the next one.
     static let alsoWanted = ContextCues.scalars(["还想", "还要", "还得"])
 
-    /// Two destinations each named by a keyword of its own, joined ("户口和社保", "办护照，
-    /// 还有驾照") or said to be both wanted: the destinations in the order said.
+    /// Two or three destinations each named by a keyword of its own, joined ("户口和社保",
+    /// "办护照，还有驾照") or said to be both wanted: the destinations in the order said.
     func severalTasks(_ s: MatchScratch) -> [String]? {
         // Two tasks need two hits at least.
         guard s.hits.count >= 2 else { return nil }
-        // At most two destinations, kept in two slots: this runs on every routed question.
-        var first: (destination: Int, start: Int, end: Int)?
-        var second: (destination: Int, start: Int, end: Int)?
+        // At most three destinations, kept in three slots: this runs on every routed question.
+        typealias Slot = (destination: Int, start: Int, end: Int)
+        var slots: (Slot?, Slot?, Slot?) = (nil, nil, nil)
+        func merge(_ slot: inout Slot?, _ i: Int, _ hit: KeywordHit) -> Bool {
+            guard let f = slot else { slot = (i, hit.start, hit.end); return true }
+            guard place[f.destination] == place[i] else { return false }
+            slot = (f.destination, min(f.start, hit.start), max(f.end, hit.end))
+            return true
+        }
         // One task's word may exclude the other's intent ("社保" rules out police-general for
         // "社保卡要带身份证"); joined as two tasks, both stand.
         for hit in s.hits where (hit.status == .counted || hit.status == .excluded) && !hit.viaPinyin {
             guard facts.has(hit.pattern, .term), facts.weight[Int(hit.pattern)] >= tuning.routeThreshold else { continue }
+            // An excluded word is a task only joined to another ("身份证和驾照"), not the lost
+            // wallet said before them ("钱包丢了，身份证和驾照都得补").
+            if hit.status == .excluded, !joinedToAnotherTask(hit, s) { continue }
             for k in facts.roleRange(hit.pattern) {
                 guard case let .term(intent, weak) = facts.roles[k], !weak else { continue }
                 let i = Int(intent)
                 guard !s.negatedIntent[i] else { continue }
-                if let f = first, place[f.destination] == place[i] {
-                    first = (f.destination, min(f.start, hit.start), max(f.end, hit.end))
-                } else if let g = second, place[g.destination] == place[i] {
-                    second = (g.destination, min(g.start, hit.start), max(g.end, hit.end))
-                } else if first == nil {
-                    first = (i, hit.start, hit.end)
-                } else if second == nil {
-                    second = (i, hit.start, hit.end)
-                } else {
-                    return nil  // three or more: not "A and B"
-                }
+                // The slot of its place, else the first free one; a fourth: not a few tasks.
+                guard merge(&slots.0, i, hit) || merge(&slots.1, i, hit) || merge(&slots.2, i, hit) else { return nil }
             }
         }
-        guard var a = first, var b = second else { return nil }
-        if b.start < a.start { swap(&a, &b) }
-        let between = a.end < b.start ? Array(s.text[a.end..<b.start]) : []
-        let joined = (between.count <= 8 && ContextCues.contains(Self.conjunctions, in: between))
-            || (a.end > b.start && wordsJoined(place[a.destination], place[b.destination], s))
+        guard let x = slots.0, let y = slots.1 else { return nil }
+        let tasks = ([x, y] + (slots.2.map { [$0] } ?? [])).sorted { $0.start < $1.start }
+        // Each task joined to the one before it by a conjunction, or (of three) in a clause of
+        // its own ("户口要销 养老金要停 房子还得过户"); two joined, or all said to be wanted.
+        var joinedPairs = 0
+        var apartPairs = 0
+        for (a, b) in zip(tasks, tasks.dropFirst()) {
+            let between = a.end < b.start ? Array(s.text[a.end..<b.start]) : []
+            if (between.count <= 8 && ContextCues.contains(Self.conjunctions, in: between))
+                || (a.end > b.start && wordsJoined(place[a.destination], place[b.destination], s)) {
+                joinedPairs += 1
+            } else if between.contains(where: TextNormalizer.isBreak) {
+                apartPairs += 1
+            }
+        }
+        let pairs = tasks.count - 1
+        let joined = joinedPairs == pairs || (tasks.count == 3 && joinedPairs >= 1 && joinedPairs + apartPairs == pairs)
         guard joined || ContextCues.contains(Self.bothWords, in: s.text) else { return nil }
-        // An excluded one stands only when the two are joined as tasks.
-        if !joined, [a, b].contains(where: { d in s.scores.indices.contains { destinations[$0] == destinations[d.destination] && s.excludedIntent[$0] } }) {
+        // An excluded one stands only when the tasks are joined.
+        if !joined, tasks.contains(where: { d in s.scores.indices.contains { destinations[$0] == destinations[d.destination] && s.excludedIntent[$0] } }) {
             return nil
         }
-        return [destinations[a.destination], destinations[b.destination]]
+        return tasks.map { destinations[$0.destination] }
     }
 
     /// "刚提的车，购置税和上牌都没整呢": the spans of the two tasks overlap (the car named before
@@ -269,6 +281,16 @@ extension IntentMatcher {
             }
         }
         return false
+    }
+
+    private func joinedToAnotherTask(_ hit: KeywordHit, _ s: MatchScratch) -> Bool {
+        s.hits.contains { g in
+            guard isTaskWord(g), g.start != hit.start || g.end != hit.end else { return false }
+            let (left, right) = hit.end <= g.start ? (hit, g) : (g, hit)
+            guard left.end <= right.start, right.start - left.end <= 8,
+                  !s.hits.contains(where: { isTaskWord($0) && $0.start >= left.end && $0.end <= right.start }) else { return false }
+            return ContextCues.contains(Self.conjunctions, in: Array(s.text[left.end..<right.start]))
+        }
     }
 
     private func isTaskWord(_ hit: KeywordHit) -> Bool {
