@@ -47,12 +47,23 @@ struct KeywordAutomaton: Sendable {
                 classCount += 1
             }
         }
-        // The trie: each state's children in creation order, and every transition by
-        // (state, class).
-        var children: [[(UInt32, Int32)]] = [[]]
+        // The trie as a list of edges in creation order, every transition found by
+        // (state, class) in one hash table; and which pattern ends at which state. Flat
+        // arrays throughout: a hall's keywords make tens of thousands of states, and an array
+        // per state made building them the larger part of loading the matcher.
+        let length = patterns.reduce(0) { $0 + $1.count }
+        var edgeParent: [Int32] = []
+        var edgeClass: [UInt32] = []
+        var edgeChild: [Int32] = []
+        edgeParent.reserveCapacity(length)
+        edgeClass.reserveCapacity(length)
+        edgeChild.reserveCapacity(length)
         var transition: [UInt64: Int32] = [:]
+        transition.reserveCapacity(length)
         func key(_ state: Int, _ c: UInt32) -> UInt64 { UInt64(state) << 32 | UInt64(c) }
-        var own: [[Int32]] = [[]]
+        var ends: [(state: Int32, pattern: Int32)] = []
+        ends.reserveCapacity(patterns.count)
+        var states = 1
         for (id, pattern) in patterns.enumerated() where !pattern.isEmpty && pattern.allSatisfy({ Int($0) < symbolLimit }) {
             var state = 0
             for symbol in pattern {
@@ -60,55 +71,93 @@ struct KeywordAutomaton: Sendable {
                 if let next = transition[key(state, c)] {
                     state = Int(next)
                 } else {
-                    children.append([])
-                    own.append([])
-                    let next = Int32(children.count - 1)
-                    children[state].append((c, next))
+                    let next = Int32(states)
+                    states += 1
+                    edgeParent.append(Int32(state))
+                    edgeClass.append(c)
+                    edgeChild.append(next)
                     transition[key(state, c)] = next
                     state = Int(next)
                 }
             }
-            own[state].append(Int32(id))
+            ends.append((Int32(state), Int32(id)))
         }
-        let states = children.count
-        var starts = [Int32](repeating: 0, count: states + 1)
-        var flatClass: [UInt32] = []
-        var flatTarget: [Int32] = []
-        for s in 0..<states {
-            starts[s] = Int32(flatClass.count)
-            for (c, t) in children[s].sorted(by: { $0.0 < $1.0 }) {
-                flatClass.append(c)
-                flatTarget.append(t)
-            }
-        }
-        starts[states] = Int32(flatClass.count)
-        var root = [Int32](repeating: 0, count: classCount)
-        for (c, t) in children[0] { root[Int(c)] = t }
 
-        // Failure links breadth first; outputs merged along them.
+        // Each state's children together (a counting sort by parent), then by class.
+        var starts = [Int32](repeating: 0, count: states + 1)
+        for p in edgeParent { starts[Int(p) + 1] += 1 }
+        for s in 0..<states { starts[s + 1] += starts[s] }
+        var flatClass = [UInt32](repeating: 0, count: edgeParent.count)
+        var flatTarget = [Int32](repeating: 0, count: edgeParent.count)
+        var fill = starts
+        for e in edgeParent.indices {
+            let at = Int(fill[Int(edgeParent[e])])
+            fill[Int(edgeParent[e])] += 1
+            (flatClass[at], flatTarget[at]) = (edgeClass[e], edgeChild[e])
+        }
+        for s in 0..<states where starts[s + 1] - starts[s] > 1 {
+            let range = Int(starts[s])..<Int(starts[s + 1])
+            let sorted = zip(flatClass[range], flatTarget[range]).sorted { $0.0 < $1.0 }
+            for (k, pair) in zip(range, sorted) { (flatClass[k], flatTarget[k]) = pair }
+        }
+        var root = [Int32](repeating: 0, count: classCount)
+        for k in Int(starts[0])..<Int(starts[1]) { root[Int(flatClass[k])] = flatTarget[k] }
+
+        // Failure links breadth first.
         var fail = [Int32](repeating: 0, count: states)
-        var merged = own
-        var queue: [Int] = children[0].map { Int($0.1) }
+        var order: [Int32] = []
+        order.reserveCapacity(states)
+        for k in Int(starts[0])..<Int(starts[1]) { order.append(flatTarget[k]) }
         var head = 0
-        while head < queue.count {
-            let s = queue[head]
+        while head < order.count {
+            let s = Int(order[head])
             head += 1
-            merged[s] += merged[Int(fail[s])]
-            for (c, t) in children[s] {
-                queue.append(Int(t))
-                guard s != 0 else { continue }  // depth one fails to the root
+            for k in Int(starts[s])..<Int(starts[s + 1]) {
+                let (c, t) = (flatClass[k], flatTarget[k])
+                order.append(t)
                 var f = Int(fail[s])
                 while f != 0, transition[key(f, c)] == nil { f = Int(fail[f]) }
                 fail[Int(t)] = f == 0 ? root[Int(c)] : transition[key(f, c)]!
             }
         }
-        var outStart = [Int32](repeating: 0, count: states + 1)
-        var flatOut: [Int32] = []
-        for s in 0..<states {
-            outStart[s] = Int32(flatOut.count)
-            flatOut += merged[s].sorted()
+
+        // Outputs: a state's own patterns and those of its failure state, sorted. Counted
+        // first (breadth first, so a failure state is counted before the states failing to
+        // it), then filled the same way.
+        var ownStart = [Int32](repeating: 0, count: states + 1)
+        for end in ends { ownStart[Int(end.state) + 1] += 1 }
+        for s in 0..<states { ownStart[s + 1] += ownStart[s] }
+        var own = [Int32](repeating: 0, count: ends.count)
+        var ownFill = ownStart
+        for end in ends {
+            own[Int(ownFill[Int(end.state)])] = end.pattern
+            ownFill[Int(end.state)] += 1
         }
-        outStart[states] = Int32(flatOut.count)
+        var outCount = [Int32](repeating: 0, count: states)
+        outCount[0] = ownStart[1] - ownStart[0]
+        for t in order {
+            let s = Int(t)
+            outCount[s] = ownStart[s + 1] - ownStart[s] + outCount[Int(fail[s])]
+        }
+        var outStart = [Int32](repeating: 0, count: states + 1)
+        for s in 0..<states { outStart[s + 1] = outStart[s] + outCount[s] }
+        var flatOut = [Int32](repeating: 0, count: Int(outStart[states]))
+        for t in [0] + order {
+            let s = Int(t)
+            var at = Int(outStart[s])
+            for k in Int(ownStart[s])..<Int(ownStart[s + 1]) {
+                flatOut[at] = own[k]
+                at += 1
+            }
+            if s != 0 {
+                let f = Int(fail[s])
+                for k in Int(outStart[f])..<Int(outStart[f + 1]) {
+                    flatOut[at] = flatOut[k]
+                    at += 1
+                }
+            }
+            if outCount[s] > 1 { flatOut[Int(outStart[s])..<at].sort() }
+        }
 
         var sections = Sections(symbolCount: classes.count)
         var table = classes

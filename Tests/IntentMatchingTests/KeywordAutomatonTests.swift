@@ -27,6 +27,29 @@ final class KeywordAutomatonTests: XCTestCase {
         XCTAssertEqual(matches(automaton, [65_537, 2]), [])
     }
 
+    /// Every occurrence of every pattern, in the order a scan reports them (by end, then by
+    /// pattern id), against a search at every position, over many seeded pattern sets.
+    func testScanFindsWhatABruteForceSearchFinds() {
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        for _ in 0..<200 {
+            let alphabet = 2 + next(5)
+            let patterns = (0..<(1 + next(12))).map { _ in (0..<(1 + next(4))).map { _ in UInt32(1 + next(alphabet)) } }
+            let text = (0..<next(40)).map { _ in UInt32(next(alphabet + 1)) }
+            let automaton = KeywordAutomaton(patterns: patterns, symbolLimit: 16)
+            var expected: [KeywordAutomaton.Match] = []
+            for end in 0...text.count {
+                for (id, pattern) in patterns.enumerated() where pattern.count <= end && Array(text[(end - pattern.count)..<end]) == pattern {
+                    expected.append(.init(pattern: Int32(id), end: Int32(end)))
+                }
+            }
+            XCTAssertEqual(matches(automaton, text), expected, "patterns \(patterns), text \(text)")
+        }
+    }
+
     /// Failure links still find a pattern inside another's prefix (Aho–Corasick's point).
     func testOverlappingPatternsThroughFailureLinks() {
         let automaton = KeywordAutomaton(patterns: [[1, 2, 3, 4], [2, 3], [3, 4, 5]], symbolLimit: 16)
