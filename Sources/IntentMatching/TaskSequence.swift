@@ -43,6 +43,7 @@ extension IntentMatcher {
            // A 先 in a later clause that names nothing leaves the question whole (and is not
            // worth two more evaluations).
            !split.byLaterClause || s.hits.contains(where: { $0.status == .counted && $0.start >= split.firstStart && facts.has($0.pattern, .meaningful) }) {
+            let whole = Self.text(s.text[...])
             let first = Self.text(s.text[split.firstStart..<split.firstEnd])
             let then = Self.text(s.text[split.secondStart..<(split.secondEnd ?? s.text.count)])
             evaluate(then, &s)
@@ -50,6 +51,13 @@ extension IntentMatcher {
             evaluate(first, &s)
             var now = decideAll(&s, sequenceAllowed: false)
             if now.outcome == .fallback && second.outcome == .route { return second }
+            // A first task that only asks back defers to the whole question where it routes
+            // to one of the offers: "…集体建设用地的使用权…，说得先去做变更登记" is real estate's 登记.
+            if now.outcome == .clarify, decision.outcome == .route, let destination = decision.destination,
+               now.candidates.contains(destination) {
+                evaluate(whole, &s)
+                return decision
+            }
             if second.outcome == .route, let next = second.destination, next != now.destination {
                 now.next = .init(destination: next, intent: second.intent)
             }

@@ -31,3 +31,12 @@ extension Round17FollowUpTests {
         XCTAssertEqual(talk(["我来交契税", "得准备哪些东西"])[1].destination, "tax")
     }
 }
+
+extension Round20MechanismTests {
+    func testAFirstTaskThatOnlyAsksBackDefersToTheWholeQuestion() {
+        // 先…登记 alone would ask which registration; the title deed named before decides it.
+        XCTAssertEqual(matcher.match("房产证上的地址错了，人家说得先去做个变更登记").destination, "real-estate")
+        // A first task that routes still goes first.
+        XCTAssertEqual(matcher.match("先交契税，再办不动产登记").destination, "tax")
+    }
+}
