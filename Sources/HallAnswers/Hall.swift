@@ -52,7 +52,8 @@ public final class Hall: Sendable {
         let windows = Set(map.places.filter { $0.kind == .window }.flatMap(\.windowNumbers))
         let matcher: IntentMatcher
         do {
-            matcher = try IntentMatcher(intents: intents, knownDestinations: Set(map.placeIndex.keys), windows: windows)
+            matcher = try IntentMatcher(intents: intents, knownDestinations: Set(map.placeIndex.keys), windows: windows,
+                                        windowZones: Set(map.places.filter { $0.spots.contains { $0.window != nil } }.map(\.id)))
         } catch {
             throw ValidationError(problems + error.diagnostics)
         }

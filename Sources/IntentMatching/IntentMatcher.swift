@@ -66,6 +66,8 @@ public struct IntentMatcher: Sendable {
     let place: [Int32]
     let ambiguousCandidates: [[Int32]]
     let windows: Set<Int>
+    /// Destinations served at numbered windows (the rest are areas, machines and facilities).
+    let windowZones: Set<String>
     /// What each intent's words are made of: for replies that describe an offer.
     let vocabulary: IntentVocabulary
     /// Labelled examples: the similarity stage.
@@ -78,7 +80,8 @@ public struct IntentMatcher: Sendable {
     /// - Parameters:
     ///   - knownDestinations: the map's place ids (nil skips that check).
     ///   - windows: the window numbers the hall has.
-    public init(intents: IntentSet, knownDestinations: Set<String>?, windows: Set<Int>,
+    ///   - windowZones: the destinations served at numbered windows.
+    public init(intents: IntentSet, knownDestinations: Set<String>?, windows: Set<Int>, windowZones: Set<String> = [],
                 tuning: Tuning = Tuning(), hanzi: HanziTable = .shared) throws(ValidationError) {
         let compiler = PatternCompiler(normalizer: TextNormalizer(hanzi: hanzi).withColloquial(intents.tables.colloquial))
         var compiled = compiler
@@ -97,6 +100,7 @@ public struct IntentMatcher: Sendable {
         }
         ambiguousCandidates = compiled.ambiguousCandidates
         self.windows = windows
+        self.windowZones = windowZones
         self.tuning = tuning
         let normalizer = compiled.normalizer
         vocabulary = IntentVocabulary(patterns: compiled.patterns, intentCount: intents.intents.count,

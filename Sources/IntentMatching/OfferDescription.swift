@@ -70,6 +70,9 @@ extension IntentMatcher {
 
     /// The one offered destination the reply in `s` describes, if it clearly describes one:
     /// first by the hints it scored for the offers alone, then by shared characters.
+    /// Words for being served at a window by a person rather than at a machine.
+    static let atAWindow = ContextCues.scalars(["窗口", "柜台", "人工", "工作人员那", "at the window", "at a window", "the counter", "a person", "in person"])
+
     func described(among offered: [String], _ s: MatchScratch) -> String? {
         func clearBest(_ values: [(String, Float)]) -> String? {
             let sorted = values.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
@@ -81,6 +84,11 @@ extension IntentMatcher {
             (destination, s.scores.indices.filter { destinations[$0] == destination }.map { s.scores[$0] }.max() ?? 0)
         }
         if let best = clearBest(scored) { return best }
+        // "窗口那个" between a window service and a machine or the lockers: the one at a window.
+        if ContextCues.contains(Self.atAWindow, in: s.text) {
+            let atWindows = offered.filter(windowZones.contains)
+            if atWindows.count == 1 { return atWindows[0] }
+        }
         var keys = Set(s.text.filter { $0 >= 0x3400 && !IntentVocabulary.neutral.contains($0) })
         keys.formUnion(IntentVocabulary.englishWords(s.text))
         guard !keys.isEmpty else { return nil }

@@ -71,3 +71,15 @@ final class ConversationAnswerTests: XCTestCase {
         XCTAssertEqual(picked.liveRules.map(\.code).first, "lunch-break")
     }
 }
+
+extension ConversationAnswerTests {
+    func testTheOneAtTheWindowPicksTheOfferServedAtAWindow() throws {
+        var context = VisitorContext()
+        var scratch = MatchScratch()
+        let asked = try hall().answer("领证在哪", in: &context, from: "robot-north", live: open, scratch: &scratch)
+        XCTAssertEqual(Set(asked.candidates), ["pickup-lockers", "certificate-issuance"])
+        let picked = try hall().answer("要窗口那个", in: &context, from: "robot-north", live: open, scratch: &scratch)
+        XCTAssertEqual(picked.destination, "certificate-issuance")
+        XCTAssertEqual(picked.contextRule, "picked-by-description")
+    }
+}
