@@ -76,6 +76,12 @@ enum ChineseNumerals {
         c == 0x5931 || c == 0x77F3 || c == 0x5B9E || c == 0x65F6 || c == 0x5BA4 || c == 0x5F0F
     }
     static let shi: UInt32 = 0x662F      // 是
+
+    /// The first clause is a yes-or-no question ("是十八号窗口吗，…").
+    static func firstClauseAsks(_ text: [UInt32]) -> Bool {
+        let end = text.firstIndex(of: TextNormalizer.clauseBreak) ?? text.count
+        return ContextReplies.endsAsQuestion(Array(text[..<end]))
+    }
     /// 第 口 去 到 找 在: a number may follow them.
     static let numberExpectedAfter: Set<UInt32> = [0x7B2C, 0x53E3, 0x53BB, 0x5230, 0x627E, 0x5728]
     static let kou: UInt32 = 0x53E3      // 口
@@ -127,7 +133,7 @@ enum ChineseNumerals {
     static let digitHomophones: [UInt32: Int] = {
         var table: [UInt32: Int] = [:]
         for (digit, sounds) in [(1, "衣依医伊"), (2, "尔耳"), (3, "伞散"), (4, "斯思寺似事丝司"), (5, "武舞午吴伍"),
-                                (6, "流留刘溜"), (7, "期妻齐其"), (8, "巴扒爸"), (9, "久酒旧救")] {
+                                (6, "流留刘溜"), (7, "期妻齐其"), (8, "巴扒爸吧把"), (9, "久酒旧救")] {
             for c in sounds.unicodeScalars { table[c.value] = digit }
         }
         return table
@@ -190,9 +196,9 @@ enum ChineseNumerals {
             let slipAlone = (isTenSlip(text[i]) || text[i] == shi) && isBareSlipWindow(text, i)
             // 四十 said with a flat s (sì shí as shì shí) comes out 是是 or 是十: a 是 before a ten is 四.
             // Only where a number is expected (first, after 第, 窗口, 去, 到, 找, 在): elsewhere 是
-            // is the verb ("不是十五号").
+            // is the verb ("不是十五号"), and so it is first in a question with 吗 ("是十八号窗口吗").
             let fourAsShi = text[i] == shi && i + 1 < text.count && (text[i + 1] == shi || text[i + 1] == ten || isTenSlip(text[i + 1]))
-                && (i == 0 || numberExpectedAfter.contains(text[i - 1]))
+                && ((i == 0 && !firstClauseAsks(text)) || (i > 0 && numberExpectedAfter.contains(text[i - 1])))
             guard isNumeral(text[i]) || (isTenSlip(text[i]) && i + 1 < text.count && digit(text[i + 1]) != nil) || slipAlone || fourAsShi else {
                 i += 1
                 continue

@@ -145,7 +145,10 @@ extension IntentMatcher {
             let aPoints = facts.has(a.pattern, .meaningful)
             for j in s.hits.indices where j != i && s.hits[j].status == .counted {
                 let b = s.hits[j]
-                guard (b.end - b.start) > (a.end - a.start), b.start < a.end, a.start < b.end else { continue }
+                guard (b.end - b.start) > (a.end - a.start), b.start < a.end, a.start < b.end,
+                      // An exclusion explains nothing: "用自助机" rules out the window's matter, and
+                      // the 自助机 inside it still names the self-service area.
+                      !facts.roleRange(b.pattern).allSatisfy({ facts.roles[$0].isExclusion }) else { continue }
                 let inside = b.start <= a.start && a.end <= b.end
                 if inside || (aPoints && facts.has(b.pattern, .meaningful)) {
                     s.hits[i].status = .covered

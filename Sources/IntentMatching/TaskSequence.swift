@@ -7,7 +7,7 @@ extension IntentMatcher {
     static let xian: UInt32 = 0x5148  // 先
     /// Where the second task begins after a "先": 再, 然后, 之后, 接着, 完了, 回头; "then" after "first".
     /// "后" only before a verb ("先换驾照后办港澳通行证"), not in 后面, 后门.
-    static let afterFirst = ContextCues.scalars(["然后", "之后", "接着", "完了", "完事", "回头", "再", "第2步", "其次",
+    static let afterFirst = ContextCues.scalars(["然后", "之后", "接着", "完了", "完事", "完去", "回头", "再", "第2步", "其次",
                                                  "后办", "后去", "后交", "后找", "后换", "后补", "后领", "后到", "后拿",
                                                  "then", "after that", "afterwards"])
     /// Without a "先", only words that cannot be anything but a sequence.

@@ -195,6 +195,10 @@ public struct VisitorContext: Sendable, Hashable {
             return pick(offered[n - 1], .pickedByOrdinal(n))
         }
         let unclear = ContextCues.contains(ContextCues.unclear, in: s.text) || ContextCues.isOnlyFillers(s.text)
+        // "北门，我打车在那边下的": an offer named beats an out-of-scope word beside it (the taxi).
+        if decision.rule == .outOfScope, let named = matcher.lastNamed(among: offered, after: 0, s) {
+            return pick(named, .pickedByName)
+        }
         if !repeatsOffer && !unclear {
             // A question about something else is answered as a new question.
             if decision.outcome == .route, case .clearWinner = decision.rule { return decision }
