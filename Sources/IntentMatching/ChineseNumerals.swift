@@ -133,7 +133,7 @@ enum ChineseNumerals {
     static let digitHomophones: [UInt32: Int] = {
         var table: [UInt32: Int] = [:]
         for (digit, sounds) in [(1, "衣依医伊"), (2, "尔耳"), (3, "伞散"), (4, "斯思寺似事丝司"), (5, "武舞午吴伍"),
-                                (6, "流留刘溜"), (7, "期妻齐其"), (8, "巴扒爸吧把"), (9, "久酒旧救")] {
+                                (6, "流留刘溜榴柳"), (7, "期妻齐其"), (8, "巴扒爸吧把"), (9, "久酒旧救")] {
             for c in sounds.unicodeScalars { table[c.value] = digit }
         }
         return table

@@ -107,6 +107,11 @@ extension IntentMatcher {
             // An exact hit beats a homophone over the same characters, unless the homophone
             // explains more of them ("食工许可证" is 施工许可证, not 许可证).
             for h in 0..<exactCount where s.hits[h].status == .counted && s.hits[h].start < end && start < s.hits[h].end {
+                // Nor over an out-of-scope word said exactly: "寄个快递到加拿大" is no 快递到家.
+                if facts.roleRange(s.hits[h].pattern).allSatisfy({ facts.roles[$0].isOutOfScope }) {
+                    status = .overlapsExact
+                    break
+                }
                 let longer = start <= s.hits[h].start && s.hits[h].end <= end && length > s.hits[h].end - s.hits[h].start
                 if !longer, facts.has(s.hits[h].pattern, .meaningful) {
                     status = .overlapsExact
@@ -366,6 +371,10 @@ extension IntentMatcher {
 extension IntentMatcher.Role {
     var isExclusion: Bool {
         if case .exclusion = self { true } else { false }
+    }
+
+    var isOutOfScope: Bool {
+        if case .outOfScope = self { true } else { false }
     }
 
     /// Roles that point at a destination (as opposed to cues and exclusions).

@@ -12,7 +12,7 @@ extension IntentMatcher {
                                                  "then", "after that", "afterwards"])
     /// Without a "先", only words that cannot be anything but a sequence.
     static let sequenceOnly = ContextCues.scalars(["然后再", "然后去", "然后办", "之后再", "之后去", "完了再", "完再去", "办完再", "办完了再",
-                                                   "完事再", "完事去", "完事了再", "完事儿再", "完事儿去", "然后把", "然后还", "然后要",
+                                                   "完事再", "完事去", "完事了再", "完事儿再", "完事儿去", "然后把", "然后还", "然后要", "以后再", "以后去",
                                                    "and then", "after that"])
     /// Between two tasks: they are both wanted.
     /// Right between two tasks' words (at most a few characters apart): they are both wanted.
@@ -125,9 +125,9 @@ extension IntentMatcher {
     /// "先办护照再去社保", "办完居住证还想去公积金", "等会儿再去医保，先带我去母婴室": the
     /// first task's text and where the next one's is.
     func sequenceSplit(_ text: [UInt32]) -> SequenceSplit? {
-        // Every marker holds one of these characters (先 完 然 之 首 步 头) or English words: most
+        // Every marker holds one of these characters (先 完 然 之 首 步 头 以) or English words: most
         // questions hold none.
-        let chinese = text.contains { $0 == Self.xian || $0 == 0x5B8C || $0 == 0x7136 || $0 == 0x4E4B || $0 == 0x9996 || $0 == 0x6B65 || $0 == 0x5934 }  // 首 步 头
+        let chinese = text.contains { $0 == Self.xian || $0 == 0x5B8C || $0 == 0x7136 || $0 == 0x4E4B || $0 == 0x9996 || $0 == 0x6B65 || $0 == 0x5934 || $0 == 0x4EE5 }  // 首 步 头 以
         guard chinese || Self.englishMarkers.contains(where: { ContextCues.find($0, in: text) != nil }) else { return nil }
         var firstAt: (start: Int, end: Int)?
         for word in Self.firstWords {

@@ -1,0 +1,26 @@
+import HallModel
+@testable import IntentMatching
+import XCTest
+
+/// The mechanisms added after the twenty-second held-out round, with sentences of our own.
+final class Round22MechanismTests: XCTestCase, UsesBuiltInMatcher {
+    func testAHomophoneNeverHearsOverAnOutOfScopeWordSaidExactly() {
+        // 快递到加… is no 快递到家 (certificate issuance mails licences home).
+        XCTAssertEqual(matcher.match("想寄个快递到加拿大").outcome, .fallback)
+        XCTAssertEqual(matcher.match("执照能寄回家吗").destination, "certificate-issuance")
+    }
+
+    func testYiHouZaiIsASequence() {
+        let d = matcher.match("先不说别的，户口迁过来以后再去把燃气过户")
+        XCTAssertEqual(d.destination, "police-general")
+        XCTAssertEqual(d.next?.destination, "utilities")
+    }
+
+    func testAWindowQueuedAtByMistakeIsNotTheDestination() {
+        XCTAssertEqual(matcher.match("在七号窗口排错了，我是来交医保的").destination, "medical-insurance")
+    }
+
+    func testLiuHeardForSixInAWindowNumber() {
+        XCTAssertEqual(matcher.match("二十柳号窗口").destination, "window-26")
+    }
+}
