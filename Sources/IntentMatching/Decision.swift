@@ -38,7 +38,7 @@ extension IntentMatcher {
 
         let runnerUp = second >= 0 ? s.scores[second] : 0
         let confidence = Double(top / (top + runnerUp + s.outOfScope))
-        if runnerUp >= top * tuning.clarifyRatio {
+        if runnerUp >= top * tuning.clarifyRatio, !keywordBeatsAmbiguousWords(best, top, s) {
             // Every destination within the margin, best first, at most four.
             var close: [(Float, Int)] = []
             for i in s.scores.indices where s.scores[i] >= top * tuning.clarifyRatio {
@@ -53,5 +53,24 @@ extension IntentMatcher {
         }
         if top < tuning.routeThreshold { return result(.fallback, .tooWeak, confidence: confidence) }
         return result(.route, .clearWinner, destination: destinations[best], intent: intentIDs[best], confidence: confidence)
+    }
+}
+
+extension IntentMatcher {
+    /// "I need a notary for my documents": the best destination has a keyword of its own, and
+    /// every other within the margin was scored only by words that fit several destinations
+    /// (documents, apartment); the visitor named one matter, unless two were joined.
+    func keywordBeatsAmbiguousWords(_ best: Int, _ top: Float, _ s: MatchScratch) -> Bool {
+        guard !s.weakOnly[best], !ContextCues.contains(Self.conjunctions, in: s.text), !ContextCues.contains(Self.bothWords, in: s.text)
+        else { return false }
+        for i in s.scores.indices where i != best && place[i] != place[best] && s.scores[i] >= top * tuning.clarifyRatio {
+            let named = s.hits.contains { hit in
+                hit.status == .counted && facts.roleRange(hit.pattern).contains { k in
+                    if case let .term(intent, _) = facts.roles[k] { Int(intent) == i } else { false }
+                }
+            }
+            if named { return false }
+        }
+        return true
     }
 }

@@ -24,3 +24,12 @@ final class Round22MechanismTests: XCTestCase, UsesBuiltInMatcher {
         XCTAssertEqual(matcher.match("二十柳号窗口").destination, "window-26")
     }
 }
+
+extension Round22MechanismTests {
+    func testAKeywordBeatsWordsThatOnlyMightMeanSomethingElse() {
+        // "documents" fits the lockers and certificate issuance; the notary was named.
+        XCTAssertEqual(matcher.match("I need a notary for my documents").destination, "notary")
+        // Joined as two matters, both are still asked about.
+        XCTAssertEqual(matcher.match("交税和交保险").outcome, .clarify)
+    }
+}
