@@ -102,7 +102,10 @@ extension IntentMatcher {
             var same = 0
             for k in 0..<length where s.text[start + k] == facts.text[keyword + k] { same += 1 }
             // Exact occurrences are already hits; a slip keeps at least half the characters.
-            guard same < length, same * 2 >= length else { continue }
+            // (Of three or more, one in three will do where no exact word is heard over:
+            // 工基金 is 公积金, but 是公证 is no 施工证.)
+            let oneInThree = same * 2 < length
+            guard same < length, same * 2 >= length || (length >= 3 && same * 3 >= length) else { continue }
             var status = KeywordHit.Status.counted
             // An exact hit beats a homophone over the same characters, unless the homophone
             // explains more of them ("食工许可证" is 施工许可证, not 许可证).
@@ -113,7 +116,7 @@ extension IntentMatcher {
                     break
                 }
                 let longer = start <= s.hits[h].start && s.hits[h].end <= end && length > s.hits[h].end - s.hits[h].start
-                if !longer, facts.has(s.hits[h].pattern, .meaningful) {
+                if !longer || oneInThree, facts.has(s.hits[h].pattern, .meaningful) {
                     status = .overlapsExact
                     break
                 }

@@ -33,3 +33,11 @@ extension Round22MechanismTests {
         XCTAssertEqual(matcher.match("交税和交保险").outcome, .clarify)
     }
 }
+
+extension Round22MechanismTests {
+    func testOneCharacterInThreeWillDoForAHomophoneThatHearsOverNoExactWord() {
+        XCTAssertEqual(matcher.match("工基金怎么提取").destination, "self-service")
+        // 是公证 is no 施工证: the homophone would hear over 公证 said exactly.
+        XCTAssertEqual(matcher.match("不是，就是公证").destination, "notary")
+    }
+}
