@@ -132,7 +132,7 @@ enum ChineseNumerals {
     /// "时久号" = 19), before 十 ("武十号" = 50), or alone before 号窗 ("斯号窗口" = 4).
     static let digitHomophones: [UInt32: Int] = {
         var table: [UInt32: Int] = [:]
-        for (digit, sounds) in [(1, "衣依医伊"), (2, "尔耳"), (3, "伞散"), (4, "斯思寺似事丝司"), (5, "武舞午吴伍"),
+        for (digit, sounds) in [(1, "衣依医伊"), (2, "尔耳儿"), (3, "伞散"), (4, "斯思寺似事丝司"), (5, "武舞午吴伍"),
                                 (6, "流留刘溜榴柳"), (7, "期妻齐其"), (8, "巴扒爸吧把"), (9, "久酒旧救")] {
             for c in sounds.unicodeScalars { table[c.value] = digit }
         }
@@ -142,14 +142,15 @@ enum ChineseNumerals {
     static func repairDigitHomophones(_ text: inout [UInt32]) {
         let n = text.count
         for k in text.indices where k + 1 < n {
-            // Only right before 号, 窗 or 十: most characters are not looked up at all.
+            // Only right before 号, 窗 or 十 (or a slip for it: 儿时五号 is 二十五): most characters
+            // are not looked up at all.
             let next = text[k + 1]
-            guard next == hao || next == chuang || next == ten, let d = digitHomophones[text[k]] else { continue }
+            guard next == hao || next == chuang || next == ten || isTenSlip(next), let d = digitHomophones[text[k]] else { continue }
             let previous = k > 0 ? text[k - 1] : 0
             let afterNumeral = isNumeral(previous) || isTenSlip(previous) || previous == ten
             let endsReference = next == hao || next == chuang
             let bare = next == hao && k + 2 < n && text[k + 2] == chuang && !afterNumeral
-            let beforeTen = next == ten && k + 2 < n && (text[k + 2] == hao || text[k + 2] == chuang || isNumeral(text[k + 2]))
+            let beforeTen = (next == ten || isTenSlip(next)) && k + 2 < n && (text[k + 2] == hao || text[k + 2] == chuang || isNumeral(text[k + 2]))
             if (afterNumeral && endsReference) || bare || beforeTen { text[k] = chineseDigits[d] }
         }
     }

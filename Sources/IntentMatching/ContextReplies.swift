@@ -21,6 +21,7 @@ enum ContextReplies {
         }
         return end
     }
+    static let na: UInt32 = 0x90A3  // 那, which begins a follow-up ("那…呢")
     static let selfCorrection = ContextCues.scalars(["不对", "说错了", "搞错了", "我是说", "我说的是", "应该是", "i mean", "i meant", "sorry", "actually"])
 
     /// Rejections of every offer said with 也 after the question word, or as "none is mine"

@@ -25,6 +25,9 @@ public enum ContextRule: Sendable, Hashable {
     case corrected
     /// After an answer: a reply that did not catch it ("啊？", "再说一遍", "pardon") hears it again.
     case repeated
+    /// After an answer: a follow-up that names the destination just answered and a new one
+    /// ("那退休以后医保咋弄" after 办退休) is about the new one.
+    case newThingNamed
 
     /// A short stable code for the query log and metrics.
     public var code: String {
@@ -39,6 +42,7 @@ public enum ContextRule: Sendable, Hashable {
         case .correctedWindow: "corrected-window"
         case .corrected: "corrected"
         case .repeated: "repeated"
+        case .newThingNamed: "new-thing-named"
         }
     }
 
@@ -54,6 +58,7 @@ public enum ContextRule: Sendable, Hashable {
         case .correctedWindow: "after a window was answered, the reply corrected its number"
         case .corrected: "the reply corrected the answer before: the destination just answered is set aside"
         case .repeated: "the reply did not catch the answer: it is given again"
+        case .newThingNamed: "a follow-up named the destination just answered and a new one: about the new one"
         }
     }
 }

@@ -2,8 +2,10 @@ extension IntentMatcher {
     /// Rules intents out by their exclusion words. Exclusions look at every occurrence,
     /// covered or not: "房屋买卖公证处" is a notary matter.
     func applyExclusions(_ s: inout MatchScratch) {
-        for hit in s.hits where !hit.viaPinyin && hit.status != .notAWord && hit.status != .negated {
-            guard facts.has(hit.pattern, .exclusion) else { continue }
+        // By index: the loop marks hits, and iterating the array itself would copy it first.
+        for e in s.hits.indices {
+            let hit = s.hits[e]
+            guard !hit.viaPinyin, hit.status != .notAWord, hit.status != .negated, facts.has(hit.pattern, .exclusion) else { continue }
             // Inside a negated word it is negated too: "不是港澳通行证是补身份证".
             if s.hits.contains(where: { $0.status == .negated && $0.start <= hit.start && hit.end <= $0.end }) { continue }
             for k in facts.roleRange(hit.pattern) {

@@ -178,7 +178,7 @@ extension IntentMatcher {
     /// A task said to be done ("办完了", "弄好了") …
     static let doneWords = ContextCues.scalars(["办完了", "弄完了", "搞完了", "办好了", "弄好了", "搞定了", "做完了", "交完了", "办完", "弄完",
                                                 "办过了", "弄过了", "交过了", "已经办过",
-                                                "已经办了", "finished", "done with", "i'm done", "im done"])
+                                                "已经办了", "完成后", "完成以后", "完成之后", "finished", "done with", "i'm done", "im done"])
     /// Where "verb + 完了/好了/过了" first ends (换完了, 补好了, 交过了), if anywhere.
     static func verbDone(in text: [UInt32]) -> Int? {
         guard text.count >= 3 else { return nil }

@@ -112,6 +112,17 @@ public struct VisitorContext: Sendable, Hashable {
             d.rule = .context(.corrected)
             return d
         }
+        // "那退休以后医保咋弄" after 办退休: the answer's own word and a new one; the new one is asked.
+        if byKeyword, decision.outcome == .clarify, decision.candidates.count == 2, decision.candidates.contains(destination),
+           ContextCues.contains(ContextCues.followUp, in: s.text) || s.text.first == ContextReplies.na,
+           let other = decision.candidates.first(where: { $0 != destination }),
+           // The new one named by a keyword of its own, not by a word that fits both ("补卡").
+           matcher.lastNamed(among: [other], after: 0, s) != nil, matcher.lastNamed(among: [destination], after: 0, s) != nil {
+            var d = decision
+            (d.outcome, d.destination, d.intent, d.candidates, d.confidence) = (.route, other, matcher.intentID(forDestination: other), [], 1)
+            d.rule = .context(.newThingNamed)
+            return d
+        }
         let forSomeoneElse = ContextCues.contains(ContextCues.otherPerson, in: s.text) && ContextCues.contains(ContextCues.aboutIt, in: s.text)
         // Only weak words decided the turn: the answer just given is surer than they are.
         func decidedByWeakWords() -> Bool { decision.intent.flatMap(matcher.intentIndex).map { s.weakOnly[$0] } == true }
@@ -187,7 +198,9 @@ public struct VisitorContext: Sendable, Hashable {
         case .fallback:
             break
         }
-        if let n = ContextCues.ordinal(in: s.text, count: offered.count) {
+        // "第一个……哎不对，第二个": the count after the self-correction stands.
+        let counted = ContextReplies.lastCorrection(in: s.text).flatMap { ContextCues.ordinal(in: Array(s.text[$0...]), count: offered.count) }
+        if let n = counted ?? ContextCues.ordinal(in: s.text, count: offered.count) {
             // "the second one, medical": the name is surer than the visitor's count.
             if let described = matcher.described(among: offered, s), described != offered[n - 1] {
                 return pick(described, .pickedByDescription)

@@ -51,7 +51,7 @@ enum WindowReference {
     /// Cues after a window that make it where the visitor stands or who sent them on
     /// ("34号窗口的人让我先去交契税", "我在31号窗口排队呢"), not where they are going.
     static let sentFromCues: [[UInt32]] = ["的人让", "的人叫", "的人说", "的人告诉", "工作人员让", "工作人员叫", "工作人员说",
-                                          "工作人员告诉", "让我", "叫我", "告诉我", "打发我", "排队呢", "排着", "排了", "等着呢", "等了", "等半天", "排错"]
+                                          "工作人员告诉", "让我", "叫我", "告诉我", "打发我", "排队呢", "排着", "排了", "等着呢", "等了", "等半天", "排错", "说我", "说让", "说得", "说要", "说先"]
         .map { $0.unicodeScalars.map(\.value) }
 
     /// One of `cues` in the clause (up to a comma) and at most 10 characters after the number.
