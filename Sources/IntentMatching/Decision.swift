@@ -64,12 +64,7 @@ extension IntentMatcher {
         guard !s.weakOnly[best], !ContextCues.contains(Self.conjunctions, in: s.text), !ContextCues.contains(Self.bothWords, in: s.text)
         else { return false }
         for i in s.scores.indices where i != best && place[i] != place[best] && s.scores[i] >= top * tuning.clarifyRatio {
-            let named = s.hits.contains { hit in
-                hit.status == .counted && facts.roleRange(hit.pattern).contains { k in
-                    if case let .term(intent, _) = facts.roles[k] { Int(intent) == i } else { false }
-                }
-            }
-            if named { return false }
+            if s.hits.contains(where: { $0.status == .counted && isTerm($0.pattern, of: Int32(i)) }) { return false }
         }
         return true
     }

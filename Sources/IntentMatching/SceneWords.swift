@@ -10,7 +10,7 @@ extension IntentMatcher {
             let hit = s.hits[i]
             guard hit.start > 0, s.text[hit.start - 1] == Self.zaiAt, hit.end < s.text.count, Self.onOrIn.contains(s.text[hit.end]),
                   !facts.has(hit.pattern, .meaningful),
-                  facts.roleRange(hit.pattern).contains(where: { if case .outOfScope = facts.roles[$0] { true } else { false } })
+                  facts.roleRange(hit.pattern).contains(where: { facts.roles[$0].isOutOfScope })
             else { continue }
             s.hits[i].status = .scene
         }

@@ -260,11 +260,9 @@ extension IntentMatcher {
         var joinedPairs = 0
         var apartPairs = 0
         for (a, b) in zip(tasks, tasks.dropFirst()) {
-            let between = a.end < b.start ? Array(s.text[a.end..<b.start]) : []
-            if (between.count <= 8 && ContextCues.contains(Self.conjunctions, in: between))
-                || (a.end > b.start && wordsJoined(place[a.destination], place[b.destination], s)) {
+            if conjunctionJoins(a.end, b.start, s) || (a.end > b.start && wordsJoined(place[a.destination], place[b.destination], s)) {
                 joinedPairs += 1
-            } else if between.contains(where: TextNormalizer.isBreak) {
+            } else if a.end < b.start, s.text[a.end..<b.start].contains(where: TextNormalizer.isBreak) {
                 apartPairs += 1
             }
         }
@@ -284,8 +282,7 @@ extension IntentMatcher {
         for h in s.hits where isTaskWord(h) && names(h, x, s) {
             for g in s.hits where isTaskWord(g) && names(g, y, s) {
                 let (left, right) = h.end <= g.start ? (h, g) : (g, h)
-                guard left.end <= right.start, right.start - left.end <= 8 else { continue }
-                if ContextCues.contains(Self.conjunctions, in: Array(s.text[left.end..<right.start])) { return true }
+                if conjunctionJoins(left.end, right.start, s) { return true }
             }
         }
         return false
@@ -295,10 +292,14 @@ extension IntentMatcher {
         s.hits.contains { g in
             guard isTaskWord(g), g.start != hit.start || g.end != hit.end else { return false }
             let (left, right) = hit.end <= g.start ? (hit, g) : (g, hit)
-            guard left.end <= right.start, right.start - left.end <= 8,
-                  !s.hits.contains(where: { isTaskWord($0) && $0.start >= left.end && $0.end <= right.start }) else { return false }
-            return ContextCues.contains(Self.conjunctions, in: Array(s.text[left.end..<right.start]))
+            return conjunctionJoins(left.end, right.start, s)
+                && !s.hits.contains(where: { isTaskWord($0) && $0.start >= left.end && $0.end <= right.start })
         }
+    }
+
+    /// A conjunction in the few characters (at most 8) between two tasks' words.
+    private func conjunctionJoins(_ from: Int, _ to: Int, _ s: MatchScratch) -> Bool {
+        from <= to && to - from <= 8 && ContextCues.contains(Self.conjunctions, in: Array(s.text[from..<to]))
     }
 
     private func isTaskWord(_ hit: KeywordHit) -> Bool {

@@ -58,8 +58,7 @@ enum WindowReference {
     static func isAfter(_ text: [UInt32], _ end: Int, _ cues: [[UInt32]]) -> Bool {
         var upper = end
         while upper < text.count && upper - end < 10 && text[upper] != TextNormalizer.clauseBreak { upper += 1 }
-        let span = Array(text[end..<upper])
-        return cues.contains { cue in ContextCues.find(cue, in: span) != nil }
+        return ContextCues.contains(cues, in: Array(text[end..<upper]))
     }
 
     /// One of `cues` in the clause (up to a comma) and at most 8 characters before the number.
