@@ -112,10 +112,10 @@ extension Hall {
     }
 
     /// Asks which destination the visitor means: a matter to do (办理) or a place to go to
-    /// (the doors, the restrooms); for two tasks named together, where to start.
+    /// (the doors, the restrooms, a window by number); for two tasks named together, where to start.
     func clarifySentence(_ candidates: [String], _ language: Language, severalTasks: Bool = false) -> String {
         let names = candidates.map { map.place($0)?.name[language] ?? $0 }
-        let places: Set<FloorMap.PlaceKind> = [.door, .facility]
+        let places: Set<FloorMap.PlaceKind> = [.door, .facility, .window]
         let allPlaces = candidates.allSatisfy { map.place($0).map { places.contains($0.kind) } ?? false }
         switch language {
         case .zh:

@@ -14,9 +14,13 @@ extension Hall {
         guard let start = startNode(from) else { throw .unknownStart(from) }
         let plan = live.closures?.applied(to: self, at: live.now)
         let moment = timetable.timeZone.local(live.now)
-        let (decision, ticket) = understand(query, in: context, scratch: &scratch)
+        let (understood, ticket) = understand(query, in: context, scratch: &scratch)
+        let decision = nearestOffer(understood, query, start: start, profile: profile, router: plan?.router ?? router)
         let words = LiveSentences(hall: self, language: decision.language, now: moment)
         var rules = calendarRules(at: moment)
+        if decision.rule == .nearestOffer, let nearest = decision.destination {
+            rules.append(LiveRule("nearest-offer", "asked for the nearest of \(understood.candidates.joined(separator: ", ")): \(nearest) is nearest to \(from)"))
+        }
         var queue = live.queue
         if let snapshot = queue, !snapshot.isFresh(at: live.now, maxAge: live.queueMaxAge) {
             let age = Int(live.now.timeIntervalSince(snapshot.time).rounded())

@@ -44,7 +44,7 @@ public struct LiveRule: Sendable, Hashable, Encodable {
 
     static let closureCodes: Set<String> = [
         "window-closed", "nearest-open-window", "instance-closed", "zone-closed", "place-closed",
-        "route-around-closure", "ticket-machine", "ticket-number", "ticket-unknown",
+        "route-around-closure", "ticket-machine", "ticket-number", "ticket-unknown", "nearest-offer",
     ]
 
     /// Every code, with what it means (README "Live rules").
@@ -66,5 +66,6 @@ public struct LiveRule: Sendable, Hashable, Encodable {
         ("ticket-unknown", "a ticket number whose prefix the hall does not issue"),
         ("queue-wait", "a fresh queue snapshot gave the zone's waiting count"),
         ("queue-stale", "the queue snapshot is older than the configured age: ignored"),
+        ("nearest-offer", "the visitor asked for the nearest, and every offer was a facility or a door: routed to the nearest"),
     ]
 }

@@ -109,7 +109,7 @@ extension Hall {
         if decision.outcome == .route, decision.destination != question.zone {
             // A window number, or a guess from a labelled example, gives way to the ticket.
             switch decision.rule {
-            case .windowNumber, .similarExample: break
+            case .windowNumber, .windowAlternatives, .similarExample: break
             default: return (decision, question)
             }
         }

@@ -216,7 +216,7 @@ enum ChineseNumerals {
             if b > 0 && TextNormalizer.isBreak(text[b - 1]) { b -= 1 }
             let afterWindowWord = (b >= 2 && text[b - 1] == kou && text[b - 2] == chuang) || followsEnglishWindowWord(text, b)
             let isReference = after == hao || after == chuang || before == di || afterWindowWord
-                || (after == ge && afterNext == chuang)
+                || (after == ge && afterNext == chuang) || WindowAlternatives.precedesAlternativeWindow(text, j)
             var run = text[i..<j].map { isTenSlip($0) || $0 == shi ? ten : $0 }
             if fourAsShi, !run.isEmpty { run[0] = 0x56DB }  // 四
             if isReference, !run.isEmpty, let v = value(run[...]) {

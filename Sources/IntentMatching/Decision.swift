@@ -24,6 +24,9 @@ extension IntentMatcher {
         let top = best >= 0 ? s.scores[best] : 0
 
         if let window = s.window, top <= tuning.windowWeight {
+            if let (a, b) = WindowAlternatives.find(in: s.text), window == a || window == b, windows.contains(a), windows.contains(b) {
+                return result(.clarify, .windowAlternatives(a, b), candidates: ["window-\(a)", "window-\(b)"], confidence: 0.5)
+            }
             if windows.contains(window) {
                 return result(.route, .windowNumber(window), destination: "window-\(window)", confidence: 1)
             }

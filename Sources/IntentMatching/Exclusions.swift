@@ -12,8 +12,10 @@ extension IntentMatcher {
                 guard case let .exclusion(intent) = facts.roles[k] else { continue }
                 // "我从南门进来的，…回南门怎么走": an exclusion that holds the intent's own word
                 // rules out that occurrence only; the intent's word said elsewhere still counts.
+                // So does one that shares characters with it ("找个工作人员": 工作人员 is the
+                // staff, and the 找个工作 it overlaps is not a job).
                 var local = false
-                for m in s.hits.indices where s.hits[m].start >= hit.start && s.hits[m].end <= hit.end
+                for m in s.hits.indices where s.hits[m].start < hit.end && s.hits[m].end > hit.start
                     && (s.hits[m].status == .counted || s.hits[m].status == .covered || s.hits[m].status == .excluded)
                     && isTerm(s.hits[m].pattern, of: intent) {
                     s.hits[m].status = .excluded

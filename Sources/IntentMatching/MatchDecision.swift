@@ -15,6 +15,8 @@ public struct MatchDecision: Sendable, Hashable {
     public enum Rule: Sendable, Hashable {
         case windowNumber(Int)
         case unknownWindow(Int)
+        /// Two windows named as alternatives ("36还是46号窗口"): both are offered.
+        case windowAlternatives(Int, Int)
         case clearWinner
         case closeScores
         case ambiguousTerm
@@ -35,11 +37,15 @@ public struct MatchDecision: Sendable, Hashable {
         case similarOutOfScope(String)
         /// Decided by the visitor's earlier turns (a conversation).
         case context(ContextRule)
+        /// The offers were all facilities or doors and the visitor asked for the nearest
+        /// ("最近的出口在哪"): the one nearest to the device, chosen by the hall's map.
+        case nearestOffer
 
         public var summary: String {
             switch self {
             case .windowNumber(let n): "window \(n) was named"
             case .unknownWindow(let n): "window \(n) was named, but the hall has no such window"
+            case let .windowAlternatives(a, b): "windows \(a) and \(b) were named as alternatives: both are offered"
             case .clearWinner: "one destination scored clearly above the others"
             case .closeScores: "two or more destinations scored within the clarify margin"
             case .ambiguousTerm: "only a word that fits several destinations was said"
@@ -53,6 +59,7 @@ public struct MatchDecision: Sendable, Hashable {
             case .similarExample(let example): "no keyword decided; the question is close to the labelled example '\(example)'"
             case .similarOutOfScope(let example): "no keyword decided; the question is close to the out-of-scope example '\(example)'"
             case .context(let rule): "context: \(rule.summary)"
+            case .nearestOffer: "the visitor asked for the nearest of several facilities: the nearest to the device"
             }
         }
     }
