@@ -102,10 +102,10 @@ extension IntentMatcher {
             var same = 0
             for k in 0..<length where s.text[start + k] == facts.text[keyword + k] { same += 1 }
             // Exact occurrences are already hits; a slip keeps at least half the characters.
-            // (Of three or more, one in three will do where no exact word is heard over:
-            // 工基金 is 公积金, but 是公证 is no 施工证.)
+            // (Of three or more syllables, all heard will do where no exact word is heard
+            // over: 工基金 is 公积金, 深分正 is 身份证, but 是公证 is no 施工证.)
             let oneInThree = same * 2 < length
-            guard same < length, same * 2 >= length || (length >= 3 && same * 3 >= length) else { continue }
+            guard same < length, same * 2 >= length || length >= 3 else { continue }
             var status = KeywordHit.Status.counted
             // An exact hit beats a homophone over the same characters, unless the homophone
             // explains more of them ("食工许可证" is 施工许可证, not 许可证).
