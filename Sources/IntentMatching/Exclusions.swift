@@ -41,12 +41,17 @@ extension IntentMatcher {
         }
     }
 
-    /// The hit's clause is a yes-or-no question or names what to bring ("身份证要复印吗", "还得带户口本").
-    static func asksAboutTheErrand(clauseOf hit: KeywordHit, in text: [UInt32]) -> Bool {
+    /// The clause the hit stands in: from the clause break before it to the one after it.
+    static func clause(of hit: KeywordHit, in text: [UInt32]) -> Range<Int> {
         var start = hit.start, end = hit.end
         while start > 0, text[start - 1] != TextNormalizer.clauseBreak { start -= 1 }
         while end < text.count, text[end] != TextNormalizer.clauseBreak { end += 1 }
-        let clause = Array(text[start..<end])
+        return start..<end
+    }
+
+    /// The hit's clause is a yes-or-no question or names what to bring ("身份证要复印吗", "还得带户口本").
+    static func asksAboutTheErrand(clauseOf hit: KeywordHit, in text: [UInt32]) -> Bool {
+        let clause = Array(text[clause(of: hit, in: text)])
         return ContextReplies.endsAsQuestion(clause) || ContextCues.contains(ContextReplies.errandDetail, in: clause)
     }
 

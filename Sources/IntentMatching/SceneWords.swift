@@ -27,10 +27,9 @@ extension IntentMatcher {
 
     private func isBackground(_ hit: KeywordHit, _ s: MatchScratch) -> Bool {
         let text = s.text
-        var clauseStart = hit.start, clauseEnd = hit.end
-        while clauseStart > 0, text[clauseStart - 1] != TextNormalizer.clauseBreak { clauseStart -= 1 }
-        while clauseEnd < text.count, text[clauseEnd] != TextNormalizer.clauseBreak { clauseEnd += 1 }
-        let after = Array(text[hit.end..<clauseEnd])
+        let clause = Self.clause(of: hit, in: text)
+        let clauseStart = clause.lowerBound
+        let after = Array(text[hit.end..<clause.upperBound])
         if Self.toldBy.contains(where: { after.starts(with: $0) }) { return true }
         if ContextCues.contains(Self.alreadyHad, in: after) { return true }
         // 才能 before the word in its clause, and an intent's keyword before 才能.

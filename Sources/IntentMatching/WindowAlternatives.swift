@@ -9,10 +9,10 @@ enum WindowAlternatives {
     /// The alternative word at `at`, if any: its length, spaces around an English one included.
     static func word(in text: [UInt32], at: Int) -> Int? {
         var k = at
-        while k < text.count && TextNormalizer.isBreak(text[k]) && text[k] != TextNormalizer.clauseBreak { k += 1 }
+        while k < text.count && text[k] == TextNormalizer.space { k += 1 }
         for word in words where k + word.count <= text.count && text[k..<(k + word.count)].elementsEqual(word) {
             var end = k + word.count
-            while end < text.count && TextNormalizer.isBreak(text[end]) && text[end] != TextNormalizer.clauseBreak { end += 1 }
+            while end < text.count && text[end] == TextNormalizer.space { end += 1 }
             return end - at
         }
         return nil
@@ -26,7 +26,7 @@ enum WindowAlternatives {
         let start = k
         while k < text.count && (ChineseNumerals.isNumeral(text[k]) || WindowReference.isDigit(text[k])
             || ChineseNumerals.isTenSlip(text[k])) { k += 1 }
-        return k > start && k < text.count && (text[k] == ChineseNumerals.hao || text[k] == ChineseNumerals.chuang)
+        return k > start && k < text.count && (text[k] == WindowReference.hao || text[k] == WindowReference.chuang)
     }
 
     /// Two window numbers named as alternatives, the first said first: "36还是46号窗口",
@@ -36,17 +36,17 @@ enum WindowAlternatives {
         let n = text.count
         while i < n {
             guard WindowReference.isDigit(text[i]) else { i += 1; continue }
-            let (first, end) = number(in: text, at: i)
+            let (first, end) = WindowReference.number(in: text, at: i)
             var k = end
             // "36号还是46号", "36号窗口还是46号窗口"
-            for suffix in [[ChineseNumerals.hao, WindowReference.chuang, WindowReference.kou], [ChineseNumerals.hao],
+            for suffix in [[WindowReference.hao, WindowReference.chuang, WindowReference.kou], [WindowReference.hao],
                            [WindowReference.chuang, WindowReference.kou]]
             where k + suffix.count <= n && text[k..<(k + suffix.count)].elementsEqual(suffix) {
                 k += suffix.count
                 break
             }
             if let length = word(in: text, at: k), k + length < n, WindowReference.isDigit(text[k + length]) {
-                let (second, _) = number(in: text, at: k + length)
+                let (second, _) = WindowReference.number(in: text, at: k + length)
                 let firstIsReference = WindowReference.next(in: text, from: i)?.start == i
                 let secondIsReference = WindowReference.next(in: text, from: k + length)?.start == k + length
                 if first != second && (firstIsReference || secondIsReference) { return (first, second) }
@@ -54,14 +54,5 @@ enum WindowAlternatives {
             i = end
         }
         return nil
-    }
-
-    private static func number(in text: [UInt32], at start: Int) -> (value: Int, end: Int) {
-        var value = 0, j = start
-        while j < text.count && WindowReference.isDigit(text[j]) && value <= 9999 {
-            value = value * 10 + Int(text[j] - 0x30)
-            j += 1
-        }
-        return (value, j)
     }
 }

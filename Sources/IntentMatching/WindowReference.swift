@@ -69,19 +69,23 @@ enum WindowReference {
         return cues.contains { cue in ContextCues.find(cue, in: span) != nil }
     }
 
+    /// The run of digits at `start` (at most five: no window number is longer) and where it ends.
+    static func number(in text: [UInt32], at start: Int) -> (value: Int, end: Int) {
+        var value = 0, j = start
+        while j < text.count && isDigit(text[j]) && value <= 9999 {
+            value = value * 10 + Int(text[j] - 0x30)
+            j += 1
+        }
+        return (value, j)
+    }
+
     /// The first window reference at or after `from`: its number and where its digits are.
     static func next(in text: [UInt32], from: Int) -> (value: Int, start: Int, end: Int)? {
         var i = from
         let n = text.count
         while i < n {
             guard isDigit(text[i]) else { i += 1; continue }
-            var j = i
-            var value = 0
-            while j < n && isDigit(text[j]) {
-                value = value * 10 + Int(text[j] - 0x30)
-                j += 1
-                if value > 9999 { break }
-            }
+            let (value, j) = number(in: text, at: i)
             var b = i
             if b > 0 && TextNormalizer.isBreak(text[b - 1]) { b -= 1 }
             let before = b > 0 ? text[b - 1] : 0
